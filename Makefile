@@ -1,0 +1,22 @@
+# `make test` installs what the tests need (Debian packages when run as root, Python packages) and runs them.
+PYTHON ?= python3
+APT_PACKAGES = virtuoso-opensource raptor2-utils default-jre-headless
+
+.PHONY: install test-deps test example
+
+install:
+	$(PYTHON) -m pip install -e .
+
+test-deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "missing Debian packages:$$missing (install them as root)"; exit 1; fi; \
+	fi
+	$(PYTHON) -m pip install -q -e '.[test]'
+
+test: test-deps
+	$(PYTHON) -m pytest -q
+
+example: install
+	kgpub build examples/garden --out dist

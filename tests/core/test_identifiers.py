@@ -1,0 +1,43 @@
+import pytest
+
+from kgpub.errors import IdentifierError
+from kgpub.identifiers import Identifiers
+from kgpub.iris import IriMinter, slugify
+
+
+@pytest.fixture(scope="module")
+def ids() -> Identifiers:
+    return Identifiers.default()
+
+
+@pytest.mark.parametrize(
+    "curie, default, iri",
+    [
+        ("NCBIGene:207", None, "https://www.ncbi.nlm.nih.gov/gene/207"),
+        ("207", "ncbigene", "https://www.ncbi.nlm.nih.gov/gene/207"),
+        ("UniProtKB:P31749", None, "http://purl.uniprot.org/uniprot/P31749"),
+        ("GO:0008286", "go", "http://purl.obolibrary.org/obo/GO_0008286"),
+        ("hgnc:391", None, "https://identifiers.org/hgnc:391"),
+        ("PMID:11154276", None, "https://pubmed.ncbi.nlm.nih.gov/11154276"),
+        ("doi:10.1128/MCB.21.3.893-901.2001", None, "https://doi.org/10.1128/MCB.21.3.893-901.2001"),
+        ("MONDO:0008318", None, "http://purl.obolibrary.org/obo/MONDO_0008318"),
+    ],
+)
+def test_expand(ids, curie, default, iri):
+    assert ids.parse(curie, default_prefix=default).iri == iri
+
+
+@pytest.mark.parametrize("bad", ["uniprot:not-an-accession", "nosuchprefix:1", "ncbigene:abc", "GO:123", "", "207"])
+def test_rejects_bad_identifiers(ids, bad):
+    with pytest.raises(IdentifierError):
+        ids.parse(bad)
+
+
+def test_iris_are_valid_whatever_the_input():
+    m = IriMinter("https://example.org/kg/")
+    assert m.entity("/garden/dev_admin/gene/akt1/").value == "https://example.org/kg/garden/dev_admin/gene/akt1"
+    assert m.note("/garden/dev_admin/gene/akt1/").value == "https://example.org/kg/note/garden/dev_admin/gene/akt1"
+    weird = m.entity('/a b/<x>"{|}\\^`/😀\n')
+    assert all(ch not in weird.value for ch in ' <>"{}|\\^`\n')
+    assert slugify("PI3K/AKT Signaling") == "pi3k-akt-signaling"
+    assert slugify("😀").startswith("x-")
