@@ -1,0 +1,150 @@
+"""Stores kgpub publishes into, behind one small interface, and the embedded store.
+
+:class:`GraphStore` is what :mod:`kgpub.publish.push` needs from a store: SELECT
+(values as strings), SPARQL Update, and a fast, non-transactional add of
+N-Triples to one graph.  :class:`EmbeddedStore` implements it over a pyoxigraph
+store on disk; :class:`kgpub.publish.remote.RemoteStore` over any SPARQL 1.1
+endpoint.  Every implementation passes ``tests/stores/test_contract.py``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    QueryBoolean,
+    QuerySolutions,
+    RdfFormat,
+    Store,
+)
+
+from ..errors import StoreError
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """A quad store reachable by SPARQL, as push and the contract tests use it."""
+
+    #: Short human name for messages (``"embedded:/path"``, ``"http://host/sparql"``).
+    name: str
+
+    def select(self, query: str) -> list[dict[str, str]]:
+        """Run a SELECT; each row maps bound variable names to term values (IRIs, lexical forms)."""
+        ...
+
+    def ask(self, query: str) -> bool: ...
+
+    def update(self, update: str, *, retry: bool = True) -> None:
+        """Run a SPARQL Update; one request is one transaction where the store offers it.
+
+        ``retry=False``: do not resend it after a failure whose outcome is unknown.
+        """
+        ...
+
+    def add_ntriples(self, graph: str, data: bytes) -> None:
+        """Add N-Triples to ``graph`` as fast as the store allows (not necessarily atomic)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def term_value(term: object) -> str:
+    """The string value of a pyoxigraph term (IRI, literal lexical form, blank node id)."""
+    if isinstance(term, (NamedNode, BlankNode, Literal)):
+        return term.value
+    return str(term)
+
+
+class EmbeddedStore:
+    """A pyoxigraph store, persistent at ``path`` (or in memory when ``path`` is None)."""
+
+    def __init__(self, path: Path | str | None = None, *, read_only: bool = False):
+        self.path = Path(path) if path is not None else None
+        self.name = f"embedded:{self.path}" if self.path else "embedded:memory"
+        try:
+            if self.path is None:
+                self.store = Store()
+            elif read_only:
+                self.store = Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self.store = Store(str(self.path))
+        except OSError as error:
+            raise StoreError(f"{self.name}: cannot open the store: {error}") from error
+
+    def select(self, query: str) -> list[dict[str, str]]:
+        result = self._query(query)
+        if not isinstance(result, QuerySolutions):
+            raise StoreError(f"{self.name}: not a SELECT query")
+        names = [v.value for v in result.variables]
+        rows = []
+        for solution in result:
+            row = {}
+            for name in names:
+                value = solution[name]
+                if value is not None:
+                    row[name] = term_value(value)
+            rows.append(row)
+        return rows
+
+    def ask(self, query: str) -> bool:
+        result = self._query(query)
+        if not isinstance(result, QueryBoolean):
+            raise StoreError(f"{self.name}: not an ASK query")
+        return bool(result)
+
+    def query(self, query: str, **options):
+        """Raw pyoxigraph query (union default graph unless ``default_graph`` is given)."""
+        return self._query(query, **options)
+
+    def _query(self, query: str, **options):
+        if "default_graph" not in options:
+            options.setdefault("use_default_graph_as_union", True)
+        try:
+            return self.store.query(query, **options)
+        except SyntaxError as error:
+            raise StoreError(f"{self.name}: malformed query: {error}") from error
+        except OSError as error:
+            raise StoreError(f"{self.name}: query failed: {error}") from error
+
+    def update(self, update: str, *, retry: bool = True) -> None:
+        try:
+            self.store.update(update)
+        except SyntaxError as error:
+            raise StoreError(f"{self.name}: malformed update: {error}") from error
+        except OSError as error:
+            raise StoreError(f"{self.name}: update failed: {error}") from error
+
+    def add_ntriples(self, graph: str, data: bytes) -> None:
+        try:
+            self.store.bulk_load(input=data, format=RdfFormat.N_TRIPLES, to_graph=NamedNode(graph), lenient=True)
+        except (SyntaxError, ValueError, OSError) as error:
+            raise StoreError(f"{self.name}: cannot load into {graph}: {error}") from error
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self.store.named_graphs() if isinstance(g, NamedNode))
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def flush(self) -> None:
+        if self.path is not None:
+            self.store.flush()
+
+    def close(self) -> None:
+        """Flush and release the on-disk store (other processes may then open it)."""
+        store = getattr(self, "store", None)
+        if store is not None:
+            if self.path is not None:
+                try:
+                    store.flush()
+                except OSError:
+                    pass
+            del self.store
+
+
+__all__ = ["GraphStore", "EmbeddedStore", "term_value"]
