@@ -217,6 +217,8 @@ class Pusher:
                 self._commit(entry, state_graph)
                 return GraphOutcome(entry.iri, "pushed", entry.triples, time.monotonic() - t0, attempt)
             except EndpointError as error:
+                if not error.retryable or attempt == self.attempts:
+                    self._discard(staging)
                 if not error.retryable:
                     raise PushError(f"{self.store.name}: pushing {entry.iri} failed, "
                                     f"its previous version is unchanged: {error}") from None
@@ -227,6 +229,13 @@ class Pusher:
                 log.warning("%s: %s; restarting graph %s in %.1f s", self.store.name, error, entry.iri, delay)
                 self.sleep(delay)
         raise AssertionError("unreachable")
+
+    def _discard(self, staging: str) -> None:
+        """Best effort: remove a staging graph after a failure (the store may be unreachable)."""
+        try:
+            self.store.update(f"DROP SILENT GRAPH {_iri(staging)}", retry=False)
+        except StoreError as error:
+            log.warning("%s: could not drop staging graph %s: %s", self.store.name, staging, error)
 
     def _commit(self, entry: GraphEntry, state_graph: str) -> None:
         """Run the commit update once; if its outcome is unknown, look at the recorded state."""
