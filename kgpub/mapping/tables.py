@@ -1,0 +1,167 @@
+"""The mapping tables of ``mappings/`` as typed records.
+
+* ``note_types.tsv``: note ``type`` -> class, and which identifier prefixes are exact matches;
+* ``relations.tsv``: relation key -> property and direction;
+* ``entities.sssom.tsv``: garden names -> external identifiers (SSSOM).
+
+A malformed row raises :class:`MappingError` naming ``file:line``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from pyoxigraph import NamedNode
+
+from ..errors import IdentifierError, MappingError
+from ..identifiers import Identifier, Identifiers
+from ..paths import mappings_dir
+from ..vocab import PREFIXES, SKOS
+
+
+@dataclass(frozen=True)
+class NoteType:
+    note_type: str
+    cls: NamedNode
+    exact_prefixes: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Relation:
+    """``inverse``: the note's entity is the object (``X ACTIVATED_BY Y`` -> ``Y activates X``)."""
+
+    key: str
+    property: NamedNode
+    inverse: bool
+
+
+@dataclass(frozen=True)
+class EntityMapping:
+    """One SSSOM row: a garden name of a category -> an identifier, with a SKOS predicate."""
+
+    label: str
+    category: NamedNode
+    predicate: NamedNode
+    identifier: Identifier
+    line: int
+
+
+_MATCH_PREDICATES = {SKOS.exactMatch, SKOS.closeMatch, SKOS.relatedMatch, SKOS.broadMatch, SKOS.narrowMatch}
+
+
+def expand_term(text: str, *, path: Path, line: int) -> NamedNode:
+    """``kgo:Gene`` (a prefix of :data:`kgpub.vocab.PREFIXES`) or ``<iri>`` / a full IRI -> NamedNode."""
+    text = text.strip()
+    if text.startswith("<") and text.endswith(">"):
+        return NamedNode(text[1:-1])
+    prefix, sep, local = text.partition(":")
+    if sep and prefix in PREFIXES and not local.startswith("//"):
+        return NamedNode(PREFIXES[prefix] + local)
+    if text.startswith(("http://", "https://")):
+        return NamedNode(text)
+    raise MappingError(f"cannot expand term {text!r} (known prefixes: {', '.join(PREFIXES)})", path=path, line=line)
+
+
+def read_tsv(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows of a TSV with a header; ``#`` lines are comments.  Yields (file line, row)."""
+    header: list[str] | None = None
+    try:
+        handle = path.open(encoding="utf-8", newline="")
+    except OSError as error:
+        raise MappingError(f"cannot read mapping table: {error.strerror or error}", path=path) from None
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            line = raw.rstrip("\r\n")
+            if not line.strip() or line.startswith("#"):
+                continue
+            cells = line.split("\t")
+            if header is None:
+                header = [c.strip() for c in cells]
+                missing = [c for c in required if c not in header]
+                if missing:
+                    raise MappingError(f"header lacks column(s) {', '.join(missing)}", path=path, line=number)
+                continue
+            if len(cells) > len(header):
+                raise MappingError(f"{len(cells)} cells but the header has {len(header)}", path=path, line=number)
+            row = dict(zip(header, (c.strip() for c in cells)))
+            for column in required:
+                if not row.get(column):
+                    raise MappingError(f"empty {column!r}", path=path, line=number)
+            yield number, row
+    if header is None:
+        raise MappingError("mapping table has no header row", path=path)
+
+
+@dataclass
+class MappingTables:
+    """All of ``mappings/`` the garden build needs."""
+
+    note_types: dict[str, NoteType] = field(default_factory=dict)
+    relations: dict[str, Relation] = field(default_factory=dict)
+    entity_mappings: dict[str, list[EntityMapping]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, folder: Path | None = None, ids: Identifiers | None = None) -> "MappingTables":
+        folder = Path(folder) if folder else mappings_dir()
+        ids = ids or Identifiers.default()
+        tables = cls()
+        tables._load_note_types(folder / "note_types.tsv", ids)
+        tables._load_relations(folder / "relations.tsv")
+        tables._load_entities(folder / "entities.sssom.tsv", ids)
+        return tables
+
+    def _load_note_types(self, path: Path, ids: Identifiers) -> None:
+        for line, row in read_tsv(path, ("note_type", "class", "source")):
+            prefixes = set()
+            for prefix in filter(None, (p.strip() for p in row.get("exact_prefixes", "").split(","))):
+                norm = ids.standardize_prefix(prefix)
+                if norm is None:
+                    raise MappingError(f"unknown identifier prefix {prefix!r}", path=path, line=line)
+                prefixes.add(norm)
+            name = row["note_type"].lower()
+            if name in self.note_types:
+                raise MappingError(f"note type {name!r} listed twice", path=path, line=line)
+            self.note_types[name] = NoteType(name, expand_term(row["class"], path=path, line=line), frozenset(prefixes))
+
+    def _load_relations(self, path: Path) -> None:
+        for line, row in read_tsv(path, ("key", "property", "direction", "source")):
+            direction = row["direction"].lower()
+            if direction not in ("forward", "inverse"):
+                raise MappingError(f"direction must be forward or inverse, not {row['direction']!r}", path=path, line=line)
+            key = row["key"].upper()
+            if key in self.relations:
+                raise MappingError(f"relation key {key!r} listed twice", path=path, line=line)
+            self.relations[key] = Relation(key, expand_term(row["property"], path=path, line=line), direction == "inverse")
+
+    def _load_entities(self, path: Path, ids: Identifiers) -> None:
+        required = ("subject_id", "subject_label", "subject_category", "predicate_id", "object_id", "mapping_justification")
+        for line, row in read_tsv(path, required):
+            predicate = expand_term(row["predicate_id"], path=path, line=line)
+            if predicate not in _MATCH_PREDICATES:
+                raise MappingError(f"predicate_id must be a SKOS mapping property, not {row['predicate_id']!r}", path=path, line=line)
+            try:
+                identifier = ids.parse(row["object_id"])
+            except IdentifierError as error:
+                raise MappingError(str(error), path=path, line=line) from None
+            mapping = EntityMapping(
+                row["subject_label"], expand_term(row["subject_category"], path=path, line=line), predicate, identifier, line
+            )
+            self.entity_mappings.setdefault(normalise_name(mapping.label), []).append(mapping)
+
+    def note_type(self, name: str | None) -> NoteType | None:
+        return self.note_types.get(name.strip().lower()) if name else None
+
+    def exact_prefixes_of(self, cls: NamedNode) -> frozenset[str]:
+        """The exact-match prefixes of the note type(s) whose class is ``cls``."""
+        result: set[str] = set()
+        for note_type in self.note_types.values():
+            if note_type.cls == cls:
+                result |= note_type.exact_prefixes
+        return frozenset(result)
+
+
+def normalise_name(name: str) -> str:
+    """Names match case-insensitively with whitespace collapsed."""
+    return " ".join(name.split()).casefold()

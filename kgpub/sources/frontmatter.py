@@ -1,0 +1,115 @@
+"""Split a note's text into YAML front matter (with the line of each key) and body.
+
+Front matter is a ``---`` line at the very start, YAML, and a closing ``---``
+line.  The published HTML form wraps its body in ``{% raw %}...{% endraw %}``;
+that wrapper is removed and the body marked ``html``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from ..errors import NoteError
+
+try:  # libyaml is much faster; fall back to the pure-Python loader
+    _Loader: type = yaml.CSafeLoader  # type: ignore[attr-defined]
+except AttributeError:  # pragma: no cover
+    _Loader = yaml.SafeLoader
+
+_OPEN = re.compile(r"\A\ufeff?---[ \t]*\r?\n")
+_CLOSE = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)
+_RAW_OPEN = re.compile(r"\{%-?\s*raw\s*-?%\}")
+_RAW_CLOSE = re.compile(r"\{%-?\s*endraw\s*-?%\}")
+
+
+@dataclass(frozen=True)
+class SplitNote:
+    """The parts of one note file."""
+
+    front_matter: dict[str, Any]
+    key_lines: dict[str, int]
+    body: str
+    body_line: int
+    body_format: str
+    has_front_matter: bool
+
+
+def split_note(text: str, path: str, suffix: str = ".md") -> SplitNote:
+    """Split ``text`` (the file's content) into front matter and body.
+
+    Raises :class:`NoteError` naming ``path`` and the YAML error's line.
+    """
+    match = _OPEN.match(text)
+    front: dict[str, Any] = {}
+    key_lines: dict[str, int] = {}
+    has_front = False
+    body_start = 0
+    body_line = 1
+    if match:
+        close = _CLOSE.search(text, match.end())
+        if close is None:
+            raise NoteError("front matter opened with '---' is never closed", path=path, line=1)
+        yaml_text = text[match.end(): close.start()]
+        front, key_lines = _load_yaml(yaml_text, path, first_line=2)
+        has_front = True
+        body_start = close.end()
+        if text.startswith("\n", body_start):
+            body_start += 1
+        elif text.startswith("\r\n", body_start):
+            body_start += 2
+        body_line = 1 + text.count("\n", 0, body_start)
+    body = text[body_start:]
+    body_format = "markdown" if has_front or suffix in (".md",) else "text"
+    if suffix == ".html":
+        body_format = "html"
+    raw = _RAW_OPEN.search(body)
+    if raw is not None:
+        end = _RAW_CLOSE.search(body, raw.end())
+        inner_end = end.start() if end else len(body)
+        body_line += body.count("\n", 0, raw.end())
+        body = body[raw.end(): inner_end]
+        body_format = "html"
+    return SplitNote(front, key_lines, body, body_line, body_format, has_front)
+
+
+def _load_yaml(yaml_text: str, path: str, *, first_line: int) -> tuple[dict[str, Any], dict[str, int]]:
+    try:
+        loader = _Loader(yaml_text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return {}, {}
+            data = loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = first_line + mark.line if mark is not None else first_line
+        problem = error.problem or error.context or "invalid YAML"
+        raise NoteError(f"broken YAML front matter: {problem}", path=path, line=line) from None
+    except yaml.YAMLError as error:
+        raise NoteError(f"broken YAML front matter: {error}", path=path, line=first_line) from None
+    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+        raise NoteError("front matter is not a YAML mapping (key: value lines)", path=path, line=first_line)
+    key_lines: dict[str, int] = {}
+    for key_node, _value in node.value:
+        key_lines.setdefault(str(key_node.value), first_line + key_node.start_mark.line)
+    return {str(k): _plain(v) for k, v in data.items()}, key_lines
+
+
+def _plain(value: Any) -> Any:
+    """YAML timestamps become ISO strings so every value is plain data."""
+    if isinstance(value, _dt.datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
