@@ -147,4 +147,19 @@ class EmbeddedStore:
             del self.store
 
 
-__all__ = ["GraphStore", "EmbeddedStore", "term_value"]
+def load_build(dist: Path, store_path: Path, **options):
+    """Bring the on-disk store at ``store_path`` up to date with the build in ``dist``.
+
+    Graphs whose digest the store already records are not reloaded, so a second
+    start with an unchanged build loads nothing.  Returns the push report.
+    """
+    from .push import push
+
+    store = EmbeddedStore(store_path)
+    try:
+        return push(Path(dist), store, **options)
+    finally:
+        store.close()
+
+
+__all__ = ["GraphStore", "EmbeddedStore", "term_value", "load_build"]

@@ -1,0 +1,469 @@
+"""The SPARQL 1.1 Protocol server of ``kgpub serve``.
+
+An HTTP/1.1 (keep-alive) front end that enforces kgpub's policies (read-only
+unless ``allow_update`` and a bearer token, no ``SERVICE`` unless allowed, CORS,
+content negotiation, service description) and a pool of worker *processes*
+that run the queries on the on-disk pyoxigraph store.  A query that outlives
+its timeout has its worker killed and replaced, so no worker ever hangs; the
+serialised result is capped at ``max_result_bytes``.
+"""
+
+from __future__ import annotations
+
+import hmac
+import io
+import logging
+import os
+import queue
+import re
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from multiprocessing.connection import Connection
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from ..errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+RESULT_FORMATS = {  # name -> media type, for SELECT / ASK
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+GRAPH_FORMATS = {  # name -> media type, for CONSTRUCT / DESCRIBE / service description
+    "turtle": "text/turtle",
+    "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+}
+FORMAT_ALIASES = {"ttl": "turtle", "nt": "ntriples", "json-ld": "jsonld", "rdf": "rdfxml",
+                  "srj": "json", "srx": "xml", "application/json": "json", "text/plain": "ntriples"}
+_ALIAS_MEDIA = {"application/json": "json", "text/plain": "ntriples", "application/xml": "xml"}
+
+
+@dataclass
+class ServerConfig:
+    store: Path
+    host: str = "127.0.0.1"
+    port: int = 7878
+    timeout: float = 30.0
+    max_result_bytes: int = 64 << 20
+    workers: int = 2
+    allow_update: bool = False
+    update_token: str | None = None
+    allow_service: bool = False
+    cors: bool = True
+    graphs: tuple[tuple[str, int], ...] = ()  # (graph IRI, triples) for the service description
+
+    def __post_init__(self) -> None:
+        if self.allow_update and not self.update_token:
+            raise ConfigError("--allow-update needs a token: set KGPUB_UPDATE_TOKEN")
+        if self.timeout <= 0 or self.max_result_bytes <= 0 or self.workers < 1:
+            raise ConfigError("timeout, result cap and workers must be positive")
+
+
+# -- content negotiation --------------------------------------------------------------------------
+
+def negotiate(accept: str | None, fmt: str | None, kind: str) -> tuple[str, str] | None:
+    """(format name, media type) for a result of ``kind`` ("results" or "graph"), or None (406)."""
+    table = RESULT_FORMATS if kind == "results" else GRAPH_FORMATS
+    if fmt:
+        name = FORMAT_ALIASES.get(fmt.lower(), fmt.lower())
+        if name in table:
+            return name, table[name]
+        by_media = {v: k for k, v in table.items()}
+        return (by_media[fmt], fmt) if fmt in by_media else None
+    ranges = []
+    for i, part in enumerate((accept or "*/*").split(",")):
+        fields = [f.strip() for f in part.split(";")]
+        q = 1.0
+        for f in fields[1:]:
+            if f.startswith("q="):
+                try:
+                    q = float(f[2:])
+                except ValueError:
+                    q = 0.0
+        if fields[0] and q > 0:
+            ranges.append((-q, i, fields[0].lower()))
+    for _, _, media in sorted(ranges):
+        if media in ("*/*", "application/*", "text/*"):
+            name = next(n for n, m in table.items() if media == "*/*" or m.startswith(media[:-1]))
+            return name, table[name]
+        name = _ALIAS_MEDIA.get(media) or next((n for n, m in table.items() if m == media), None)
+        if name in table:
+            return name, table[name]
+    return None
+
+
+_NOISE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
+_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+
+
+def uses_service(query: str) -> bool:
+    """Whether the query has a SERVICE clause (strings, IRIs and comments are ignored)."""
+    return bool(_SERVICE.search(_NOISE.sub(" ", query)))
+
+
+# -- workers ----------------------------------------------------------------------------------------
+
+class _CappedWriter(io.RawIOBase):
+    def __init__(self, cap: int):
+        self.buffer = bytearray()
+        self.cap = cap
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.buffer += data
+        if len(self.buffer) > self.cap:
+            raise OSError("kgpub-result-cap")
+        return len(data)
+
+
+def _execute(store, request: dict) -> tuple[int, str, bytes]:
+    from pyoxigraph import NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat
+
+    if request["op"] == "update":
+        store.update(request["text"])
+        return 204, "text/plain", b""
+    options: dict = {}
+    if request["default_graphs"]:
+        options["default_graph"] = [NamedNode(g) for g in request["default_graphs"]]
+    else:
+        options["use_default_graph_as_union"] = True
+    if request["named_graphs"]:
+        options["named_graphs"] = [NamedNode(g) for g in request["named_graphs"]]
+    result = store.query(request["text"], **options)
+    kind = "results" if isinstance(result, (QuerySolutions, QueryBoolean)) else "graph"
+    chosen = negotiate(request["accept"], request["format"], kind)
+    if chosen is None:
+        offered = ", ".join((RESULT_FORMATS if kind == "results" else GRAPH_FORMATS).values())
+        return 406, "text/plain", f"cannot give this {kind} as {request['format'] or request['accept']}; offered: {offered}".encode()
+    name, media = chosen
+    out = _CappedWriter(request["cap"])
+    if kind == "results":
+        result.serialize(out, {"json": QueryResultsFormat.JSON, "xml": QueryResultsFormat.XML,
+                               "csv": QueryResultsFormat.CSV, "tsv": QueryResultsFormat.TSV}[name])
+    else:
+        result.serialize(out, {"turtle": RdfFormat.TURTLE, "ntriples": RdfFormat.N_TRIPLES,
+                               "jsonld": RdfFormat.JSON_LD, "rdfxml": RdfFormat.RDF_XML}[name])
+    charset = "; charset=utf-8" if media.startswith("text/") else ""
+    return 200, media + charset, bytes(out.buffer)
+
+
+def _worker_main() -> None:
+    """Entry of a worker process: ``python -c ... STORE_PATH rw|ro``; requests come on stdin."""
+    import os
+    import sys
+    from multiprocessing.connection import Connection
+
+    from pyoxigraph import Store
+
+    path, mode = sys.argv[1], sys.argv[2]
+    writable = mode == "rw"
+    inbox = Connection(os.dup(0), writable=False)
+    outbox = Connection(os.dup(1), readable=False)
+    sys.stdout = sys.stderr  # nothing else may write on the reply channel
+    store = Store(path) if writable else Store.read_only(path)
+    while True:
+        try:
+            request = inbox.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply = _execute(store, request)
+        except SyntaxError as error:
+            reply = (400, "text/plain", f"malformed {request['op']}: {error}".encode())
+        except OSError as error:
+            if "kgpub-result-cap" in str(error):
+                reply = (422, "text/plain", (f"the result is larger than the cap of {request['cap']} bytes; "
+                                             "add a LIMIT or ask for less").encode())
+            else:
+                reply = (500, "text/plain", f"store error: {error}".encode())
+        except Exception as error:  # a bug must not kill the worker silently
+            reply = (500, "text/plain", f"internal error: {type(error).__name__}: {error}".encode())
+        outbox.send(reply)
+        if writable and request["op"] == "update":
+            store.flush()
+
+
+class _Worker:
+    """One worker process; talks through its stdin/stdout with multiprocessing Connections."""
+
+    def __init__(self, path: str, writable: bool):
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", "from kgpub.publish.server import _worker_main; _worker_main()",
+             path, "rw" if writable else "ro"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.outbox = Connection(os.dup(self.proc.stdin.fileno()), readable=False)
+        self.inbox = Connection(os.dup(self.proc.stdout.fileno()), writable=False)
+        self.proc.stdin.close()
+        self.proc.stdout.close()
+
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.wait(timeout=10)
+        self.outbox.close()
+        self.inbox.close()
+
+
+class WorkerPool:
+    """Worker processes holding the store; a request that times out kills its worker."""
+
+    def __init__(self, path: Path, size: int, writable: bool):
+        self.path, self.writable = str(path), writable
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: list[_Worker] = []
+        self._lock = threading.Lock()
+        for _ in range(size):
+            self._spawn()
+
+    def _spawn(self) -> None:
+        worker = _Worker(self.path, self.writable)
+        with self._lock:
+            self._all.append(worker)
+        self._idle.put(worker)
+
+    def run(self, request: dict, timeout: float) -> tuple[int, str, bytes]:
+        deadline = time.monotonic() + timeout
+        try:
+            worker = self._idle.get(timeout=timeout)
+        except queue.Empty:
+            return 503, "text/plain", f"all workers busy for {timeout:g} s; try again later".encode()
+        try:
+            worker.outbox.send(request)
+            if worker.inbox.poll(max(0.0, deadline - time.monotonic())):
+                reply = worker.inbox.recv()
+                self._idle.put(worker)
+                return reply
+        except (EOFError, OSError, BrokenPipeError):
+            pass
+        with self._lock:
+            self._all.remove(worker)
+        worker.kill()
+        self._spawn()
+        return 503, "text/plain", f"the query did not finish within the {timeout:g} s timeout and was stopped".encode()
+
+    def close(self) -> None:
+        with self._lock:
+            workers, self._all = self._all, []
+        for worker in workers:
+            worker.kill()
+
+
+# -- HTTP -----------------------------------------------------------------------------------------
+
+def service_description(config: ServerConfig, endpoint: str) -> str:
+    """SPARQL Service Description + VoID of the served dataset, as Turtle."""
+    total = sum(n for _, n in config.graphs)
+    named = "".join(f"    sd:namedGraph [ sd:name <{g}> ; sd:graph [ a sd:Graph ; void:triples {n} ] ] ;\n"
+                    for g, n in config.graphs)
+    langs = "sd:SPARQL11Query" + (" , sd:SPARQL11Update" if config.allow_update else "")
+    formats = " , ".join(f"<http://www.w3.org/ns/formats/{f}>" for f in
+                         ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                          "Turtle", "N-Triples", "JSON-LD", "RDF_XML"))
+    return f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
+@prefix void: <http://rdfs.org/ns/void#> .
+<{endpoint}> a sd:Service ;
+  sd:endpoint <{endpoint}> ;
+  sd:supportedLanguage {langs} ;
+  sd:feature sd:UnionDefaultGraph , sd:BasicFederatedQuery ;
+  sd:resultFormat {formats} ;
+  sd:defaultDataset <{endpoint}#dataset> .
+<{endpoint}#dataset> a sd:Dataset , void:Dataset ;
+  void:sparqlEndpoint <{endpoint}> ;
+  void:triples {total} ;
+  sd:defaultGraph [ a sd:Graph ; void:triples {total} ] ;
+{named}  void:graphCount {len(config.graphs)} .
+""".replace("sd:UnionDefaultGraph , sd:BasicFederatedQuery", "sd:UnionDefaultGraph"
+            + (" , sd:BasicFederatedQuery" if config.allow_service else ""))
+
+
+class SparqlServer:
+    """Serve ``config.store`` (already loaded, see :func:`kgpub.publish.store.load_build`)."""
+
+    def __init__(self, config: ServerConfig):
+        self.config = config
+        self.pool = WorkerPool(config.store, 1 if config.allow_update else config.workers, config.allow_update)
+        handler = _make_handler(self)
+        try:
+            self.httpd = ThreadingHTTPServer((config.host, config.port), handler)
+        except OSError as error:
+            self.pool.close()
+            raise ConfigError(f"cannot listen on {config.host}:{config.port}: {error}") from error
+        self.httpd.daemon_threads = True
+        self.url = f"http://{config.host}:{self.httpd.server_address[1]}/sparql"
+        self._thread: threading.Thread | None = None
+
+    def serve_forever(self) -> None:
+        self.httpd.serve_forever(poll_interval=0.2)
+
+    def start(self) -> "SparqlServer":
+        """Serve in a background thread (tests, embedding)."""
+        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def close(self) -> None:
+        if self._thread is not None:
+            self.httpd.shutdown()
+            self._thread.join(timeout=10)
+        self.httpd.server_close()
+        self.pool.close()
+
+    def __enter__(self) -> "SparqlServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _make_handler(server: SparqlServer):
+    config = server.config
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "kgpub"
+        disable_nagle_algorithm = True  # small answers must not wait for delayed ACKs
+
+        def log_message(self, fmt, *args) -> None:
+            log.debug("%s - %s", self.address_string(), fmt % args)
+
+        def _reply(self, status: int, ctype: str, body: bytes, extra: dict | None = None) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            if config.cors:
+                self.send_header("Access-Control-Allow-Origin", "*")
+            for k, v in (extra or {}).items():
+                self.send_header(k, v)
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def _error(self, status: int, message: str, extra: dict | None = None) -> None:
+            self._reply(status, "text/plain; charset=utf-8", (message + "\n").encode(), extra)
+
+        def do_OPTIONS(self) -> None:
+            self._reply(204, "text/plain", b"", {
+                "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                "Access-Control-Allow-Headers": "Content-Type, Accept, Authorization",
+                "Access-Control-Max-Age": "86400"})
+
+        def do_GET(self) -> None:
+            url = urlsplit(self.path)
+            self._dispatch(url.path, parse_qs(url.query, keep_blank_values=True), None, None)
+
+        do_HEAD = do_GET
+
+        def do_POST(self) -> None:
+            url = urlsplit(self.path)
+            params = parse_qs(url.query, keep_blank_values=True)
+            try:
+                length = int(self.headers.get("Content-Length") or 0)
+            except ValueError:
+                return self._error(400, "bad Content-Length")
+            if length > 16 << 20:
+                return self._error(413, "request body larger than 16 MiB")
+            body = self.rfile.read(length) if length else b""
+            ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+            if ctype == "application/x-www-form-urlencoded":
+                for k, v in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items():
+                    params.setdefault(k, []).extend(v)
+                self._dispatch(url.path, params, None, None)
+            elif ctype in ("application/sparql-query", "application/sparql-update"):
+                self._dispatch(url.path, params, ctype, body.decode("utf-8", "replace"))
+            else:
+                self._error(415, f"unsupported Content-Type {ctype!r}: use application/sparql-query, "
+                                 "application/sparql-update or a form")
+
+        def do_PUT(self) -> None:
+            self._write_refused()
+
+        do_DELETE = do_PATCH = do_PUT
+
+        def _write_refused(self) -> None:
+            if not config.allow_update:
+                return self._error(403, "this endpoint is read-only (start kgpub serve with --allow-update)")
+            self._error(405, "Graph Store writes are not offered; use SPARQL Update", {"Allow": "GET, POST, OPTIONS"})
+
+        def _dispatch(self, path: str, params: dict, body_type: str | None, body: str | None) -> None:
+            if path not in ("/sparql", "/sparql/", "/store"):
+                return self._error(404, f"no such resource {path}; the SPARQL endpoint is /sparql")
+            if path == "/store":
+                graph = (params.get("graph") or [None])[0]
+                if self.command not in ("GET", "HEAD") or graph is None:
+                    return self._write_refused() if self.command == "POST" else self._error(400, "?graph=IRI needed")
+                return self._query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph.replace('>', '%3E')}> "
+                                   "{ ?s ?p ?o } }", params, default_graph_ok=False)
+            queries = params.get("query", [])
+            updates = params.get("update", [])
+            if body_type == "application/sparql-query":
+                queries = [body]
+            elif body_type == "application/sparql-update":
+                updates = [body]
+            if len(queries) + len(updates) > 1:
+                return self._error(400, "give exactly one query or update")
+            if updates:
+                if self.command != "POST":
+                    return self._error(400, "updates must be sent with POST")
+                return self._update(updates[0])
+            if not queries:
+                return self._describe(params)
+            self._query(queries[0], params)
+
+        def _describe(self, params: dict) -> None:
+            chosen = negotiate(self.headers.get("Accept"), (params.get("format") or [None])[0], "graph")
+            if chosen is None:
+                return self._error(406, "the service description is offered as " + ", ".join(GRAPH_FORMATS.values()))
+            from pyoxigraph import RdfFormat, parse, serialize
+            host = self.headers.get("Host") or f"{config.host}:{server.httpd.server_address[1]}"
+            turtle = service_description(config, f"http://{host}/sparql")
+            fmt = {"turtle": RdfFormat.TURTLE, "ntriples": RdfFormat.N_TRIPLES, "jsonld": RdfFormat.JSON_LD,
+                   "rdfxml": RdfFormat.RDF_XML}[chosen[0]]
+            body = turtle.encode() if chosen[0] == "turtle" else serialize(parse(turtle, format=RdfFormat.TURTLE), format=fmt)
+            self._reply(200, chosen[1], body)
+
+        def _query(self, text: str, params: dict, default_graph_ok: bool = True) -> None:
+            if not config.allow_service and uses_service(text):
+                return self._error(403, "federated queries (SERVICE) are refused by this endpoint")
+            request = {"op": "query", "text": text, "accept": self.headers.get("Accept"),
+                       "format": (params.get("format") or [None])[0],
+                       "default_graphs": params.get("default-graph-uri", []) if default_graph_ok else [],
+                       "named_graphs": params.get("named-graph-uri", []), "cap": config.max_result_bytes}
+            status, ctype, body = server.pool.run(request, config.timeout)
+            self._reply(status, ctype, body)
+
+        def _update(self, text: str) -> None:
+            if not config.allow_update:
+                return self._error(403, "this endpoint is read-only (start kgpub serve with --allow-update)")
+            given = (self.headers.get("Authorization") or "").removeprefix("Bearer ").strip()
+            if not hmac.compare_digest(given.encode(), (config.update_token or "").encode()):
+                return self._error(401, "updates need 'Authorization: Bearer <token>'",
+                                   {"WWW-Authenticate": 'Bearer realm="kgpub"'})
+            if not config.allow_service and uses_service(text):
+                return self._error(403, "federated queries (SERVICE) are refused by this endpoint")
+            status, ctype, body = server.pool.run({"op": "update", "text": text, "cap": 0}, config.timeout)
+            self._reply(status, ctype, body)
+
+    return Handler
+
+
+def graph_sizes(store_path: Path) -> tuple[tuple[str, int], ...]:
+    """(graph, triples) of every named graph of a store, for the service description."""
+    from pyoxigraph import Store
+
+    store = Store.read_only(str(store_path))
+    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
+    sizes = tuple((row["g"].value, int(row["n"].value)) for row in rows)
+    del store
+    return sizes
+
+
+__all__ = ["ServerConfig", "SparqlServer", "negotiate", "uses_service", "service_description", "graph_sizes"]
