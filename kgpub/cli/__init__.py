@@ -31,6 +31,9 @@ app = typer.Typer(
 
 #: Modules of this package that add commands; each defines ``register(app)``.
 COMMAND_MODULES: tuple[str, ...] = (
+    "serve_cmd",
+    "push_cmd",
+    "query_cmd",
     "build_cmd",
 )
 
