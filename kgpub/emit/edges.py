@@ -1,0 +1,40 @@
+"""Relationship edges: one direction per meaning, with the OWL axiom annotation of the edge pattern.
+
+``X ACTIVATED_BY Y`` (relations.tsv direction ``inverse``) is published as
+``Y kgo:activates X``.  The axiom carries the note text (``rdfs:comment``), the
+key as written (``kgo:relationKey``), the file line and any evidence
+(``kgo:evidence`` publication).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Iterator
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from ..mapping.tables import Relation
+from ..model.entities import Relationship
+from ..vocab import KGO, RDFS
+from .context import EmitContext
+
+
+def edge_ends(relation: Relation, entity: NamedNode, target: NamedNode) -> tuple[NamedNode, NamedNode]:
+    """(subject, object) of the published triple."""
+    return (target, entity) if relation.inverse else (entity, target)
+
+
+def relationship_quads(
+    rel: Relationship,
+    relation: Relation,
+    entity: NamedNode,
+    target: NamedNode,
+    ctx: EmitContext,
+    evidence: Iterable[NamedNode] = (),
+) -> Iterator[Quad]:
+    s, o = edge_ends(relation, entity, target)
+    annotations: list[tuple[NamedNode, Literal | NamedNode]] = [(KGO.relationKey, Literal(rel.key))]
+    if rel.note_text:
+        annotations.append((RDFS.comment, Literal(rel.note_text)))
+    for publication in evidence:
+        annotations.append((KGO.evidence, publication))
+    yield from ctx.edge(s, relation.property, o, annotations, line=rel.location.line)

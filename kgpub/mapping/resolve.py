@@ -1,0 +1,283 @@
+"""The garden's entity index: canonical IRIs, link resolution, names for mention matching.
+
+* Each public entity note's entity gets ``B{permalink}``; entities that share
+  an exact external identifier (front matter or ``entities.sssom.tsv``) are one
+  resource, the IRI of the note whose permalink sorts first.
+* HTML links resolve by permalink, Markdown links by title, slug or alias
+  (case-insensitive), in that order of preference.
+* A link that resolves to no published note is an unresolved target
+  ``B unresolved/{slug}`` typed from the relation's declared range (domain for
+  inverse keys) plus ``kgo:UnresolvedEntity``, aligned through the SSSOM table
+  by its label (and merged into a garden entity sharing one of those exact ids).
+* A link to a private note (``dg-publish: false``) is unresolved and carries
+  only the link's own label: nothing from the private note is used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from pyoxigraph import NamedNode
+
+from ..identifiers import Identifier
+from ..iris import IriMinter
+from ..model.entities import EntityNote, Link
+from ..model.notes import Note
+from ..vocab import KGO, SKOS
+from .tables import MappingTables, Relation, normalise_name
+from .terms import OntologyTerms
+
+Match = tuple[NamedNode, Identifier]  # (skos predicate, identifier)
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a link points at.  ``publication`` targets are reference notes (evidence)."""
+
+    iri: NamedNode
+    label: str
+    unresolved: bool = False
+    classes: tuple[NamedNode, ...] = ()
+    matches: tuple[Match, ...] = ()
+    publication: bool = False
+
+
+@dataclass
+class IndexedEntity:
+    """An entity note in the index: its class, alignments and canonical IRI."""
+
+    record: EntityNote
+    own_iri: NamedNode
+    cls: NamedNode
+    matches: list[Match] = field(default_factory=list)
+    iri: NamedNode | None = None  # canonical, set by finish()
+
+    @property
+    def canonical(self) -> bool:
+        return self.iri == self.own_iri
+
+
+def permalink_key(permalink: str) -> str:
+    """``/garden/u/gene/akt1/`` and ``garden/u/gene/akt1`` give the same key."""
+    path = permalink.split("#", 1)[0].split("?", 1)[0].strip()
+    if "://" in path:
+        path = path.split("://", 1)[1].partition("/")[2]
+    return "/".join(s for s in path.split("/") if s).casefold()
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+
+    def find(self, x: int) -> int:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+class GardenIndex:
+    """Implements :class:`kgpub.emit.context.EntityIndex` for the garden."""
+
+    def __init__(self, minter: IriMinter, tables: MappingTables, terms: OntologyTerms):
+        self.minter = minter
+        self.tables = tables
+        self.terms = terms
+        self.entities: list[IndexedEntity] = []
+        self._by_permalink: dict[str, IndexedEntity] = {}
+        self._tiers: tuple[dict[str, IndexedEntity], ...] = ({}, {}, {})  # title, slug, alias
+        self._by_identifier: dict[str, NamedNode] = {}
+        self._private_names: set[str] = set()
+        self._private_permalinks: set[str] = set()
+        self._publications_by_permalink: dict[str, NamedNode] = {}
+        self._publications_by_name: dict[str, NamedNode] = {}
+        self._unresolved_labels: dict[NamedNode, str] = {}
+        self._finished = False
+
+    # --- building ----------------------------------------------------------
+
+    def add_entity_note(self, record: EntityNote) -> None:
+        note_type = self.tables.note_type(record.note_type)
+        assert note_type is not None, record.note_type
+        matches: dict[tuple[str, str], Match] = {}
+        for ref in record.identifiers:
+            predicate = SKOS.exactMatch if ref.identifier.prefix in note_type.exact_prefixes else SKOS.relatedMatch
+            matches.setdefault((predicate.value, ref.identifier.iri), (predicate, ref.identifier))
+        for predicate, identifier in self.mapped(record.title, note_type.cls, aliases=record.aliases):
+            matches.setdefault((predicate.value, identifier.iri), (predicate, identifier))
+        self.entities.append(
+            IndexedEntity(record, self.minter.entity(record.permalink), note_type.cls, sorted(matches.values(), key=_match_key))
+        )
+
+    def add_private(self, note: Note) -> None:
+        """Remember only the names a link could use to reach a private note."""
+        for name in (note.title, note.slug, note.path.stem, *_aliases(note)):
+            if name:
+                self._private_names.add(normalise_name(str(name)))
+        if note.permalink:
+            self._private_permalinks.add(permalink_key(note.permalink))
+
+    def add_publication_note(self, note: Note, iri: NamedNode) -> None:
+        """A reference note: links to it are evidence (a publication), not entities."""
+        if note.permalink:
+            self._publications_by_permalink.setdefault(permalink_key(note.permalink), iri)
+        for name in (note.title, note.slug, note.path.stem):
+            if name:
+                self._publications_by_name.setdefault(normalise_name(str(name)), iri)
+
+    def finish(self) -> None:
+        """Merge entities sharing exact identifiers and build the name tables."""
+        self.entities.sort(key=lambda e: (e.record.permalink, e.record.relpath))
+        uf = _UnionFind()
+        first_with: dict[str, int] = {}
+        for i, entity in enumerate(self.entities):
+            uf.find(i)
+            for predicate, identifier in entity.matches:
+                if predicate == SKOS.exactMatch:
+                    if identifier.iri in first_with:
+                        uf.union(first_with[identifier.iri], i)
+                    else:
+                        first_with[identifier.iri] = i
+        for i, entity in enumerate(self.entities):
+            entity.iri = self.entities[uf.find(i)].own_iri
+        for entity in self.entities:
+            self._by_permalink.setdefault(permalink_key(entity.record.permalink), entity)
+            titles, slugs, aliases = self._tiers
+            titles.setdefault(normalise_name(entity.record.title), entity)
+            slug = entity.record.note.slug or entity.record.note.path.stem
+            slugs.setdefault(normalise_name(slug), entity)
+            for alias in entity.record.aliases:
+                aliases.setdefault(normalise_name(alias), entity)
+            for predicate, identifier in entity.matches:
+                if predicate == SKOS.exactMatch:
+                    self._by_identifier.setdefault(identifier.iri, entity.iri)  # type: ignore[arg-type]
+        self._finished = True
+
+    # --- alignment ---------------------------------------------------------
+
+    def mapped(self, name: str, cls: NamedNode, *, aliases: Iterable[str] = ()) -> list[Match]:
+        """SSSOM alignments of ``name`` (and aliases) whose category is compatible with ``cls``."""
+        result: list[Match] = []
+        for each in (name, *aliases):
+            for row in self.tables.entity_mappings.get(normalise_name(each), ()):
+                if self.terms.compatible(row.category, cls):
+                    result.append((row.predicate, row.identifier))
+        return result
+
+    def _mapped_categories(self, name: str, cls: NamedNode) -> list[NamedNode]:
+        rows = self.tables.entity_mappings.get(normalise_name(name), ())
+        return sorted({r.category for r in rows if r.category != cls and cls in self.terms.ancestors(r.category)}, key=str)
+
+    # --- resolution --------------------------------------------------------
+
+    def resolve(self, link: Link, relation: Relation) -> Target:
+        """The target of ``link`` used with ``relation``."""
+        if link.href is not None:
+            key = permalink_key(link.href)
+            if not link.marked_unresolved and key not in ("404", ""):
+                entity = self._by_permalink.get(key)
+                if entity is not None:
+                    return self._entity_target(entity)
+                pub = self._publications_by_permalink.get(key)
+                if pub is not None:
+                    return Target(pub, link.label, publication=True)
+            private = key in self._private_permalinks
+            return self._unresolved(link.label, relation, private=private)
+        name = link.target or link.label
+        entity = self.find(name)
+        if entity is not None:
+            return self._entity_target(entity)
+        pub = self._publications_by_name.get(normalise_name(name))
+        if pub is not None:
+            return Target(pub, link.label, publication=True)
+        private = normalise_name(name) in self._private_names or normalise_name(_stem(name)) in self._private_names
+        return self._unresolved(link.label, relation, private=private)
+
+    def resolve_evidence(self, link: Link) -> NamedNode | None:
+        """The publication a link in a relationship's note text points at, if any."""
+        if link.href is not None:
+            return self._publications_by_permalink.get(permalink_key(link.href))
+        return self._publications_by_name.get(normalise_name(link.target or link.label))
+
+    def find(self, name: str) -> IndexedEntity | None:
+        """The entity named ``name`` (permalink path, title, slug or alias; case-insensitive)."""
+        by_path = self._by_permalink.get(permalink_key(name))
+        if by_path is not None and "/" in name.strip("/"):
+            return by_path
+        key = normalise_name(name)
+        for tier in self._tiers:
+            if key in tier:
+                return tier[key]
+        stem = normalise_name(_stem(name))
+        return self._tiers[1].get(stem) if stem != key else None
+
+    def _entity_target(self, entity: IndexedEntity) -> Target:
+        return Target(entity.iri, entity.record.title)  # type: ignore[arg-type]
+
+    def _unresolved(self, label: str, relation: Relation, *, private: bool) -> Target:
+        cls = self.terms.target_class(relation.property, inverse=relation.inverse)
+        label = label or "unnamed"
+        matches: tuple[Match, ...] = ()
+        classes = [cls]
+        if not private:
+            matches = tuple(sorted(set(self.mapped(label, cls)), key=_match_key))
+            for predicate, identifier in matches:
+                merged = self._by_identifier.get(identifier.iri) if predicate == SKOS.exactMatch else None
+                if merged is not None:
+                    return Target(merged, label)
+            classes.extend(self._mapped_categories(label, cls))
+        iri = self.minter.unresolved(label)
+        canonical_label = self._unresolved_labels.setdefault(iri, label)
+        return Target(iri, canonical_label, True, tuple(classes) + (KGO.UnresolvedEntity,), matches)
+
+    def unresolved_iri(self, name: str) -> NamedNode | None:
+        """The unresolved target minted for ``name``, if some link used it."""
+        iri = self.minter.unresolved(name)
+        return iri if iri in self._unresolved_labels else None
+
+    # --- EntityIndex protocol ---------------------------------------------
+
+    def lookup(self, name: str) -> list[NamedNode]:
+        entity = self.find(name)
+        if entity is not None:
+            return [entity.iri]  # type: ignore[list-item]
+        rows = self.tables.entity_mappings.get(normalise_name(name), ())
+        hits = {self._by_identifier[r.identifier.iri] for r in rows if r.identifier.iri in self._by_identifier}
+        return sorted(hits, key=str)
+
+    def names(self) -> Iterable[tuple[str, NamedNode]]:
+        seen: set[tuple[str, str]] = set()
+        for entity in self.entities:
+            for name in (entity.record.title, *entity.record.aliases):
+                if (name, entity.iri.value) not in seen:  # type: ignore[union-attr]
+                    seen.add((name, entity.iri.value))  # type: ignore[union-attr]
+                    yield name, entity.iri  # type: ignore[misc]
+        for rows in self.tables.entity_mappings.values():
+            for row in rows:
+                iri = self._by_identifier.get(row.identifier.iri)
+                if iri is not None and row.predicate == SKOS.exactMatch and (row.label, iri.value) not in seen:
+                    seen.add((row.label, iri.value))
+                    yield row.label, iri
+
+
+def _match_key(match: Match) -> tuple[str, str]:
+    return match[0].value, match[1].iri
+
+
+def _stem(name: str) -> str:
+    last = name.strip().rstrip("/").rsplit("/", 1)[-1]
+    return last[:-3] if last.lower().endswith(".md") else last
+
+
+def _aliases(note: Note) -> list[str]:
+    value = note.front_matter.get("aliases", note.front_matter.get("alias"))
+    if isinstance(value, list):
+        return [str(v) for v in value if isinstance(v, (str, int, float))]
+    return [str(value)] if isinstance(value, (str, int, float)) else []
