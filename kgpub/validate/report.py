@@ -22,7 +22,7 @@ from ..vocab import KGO, OWL, PREFIXES, PROV, RDF, SH, XSD
 _SEVERITY_WORD = {"Violation": "error", "Warning": "warning", "Info": "info"}
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class ValidationResult:
     """One sh:ValidationResult.  Terms are N-Triples strings (``<iri>``, ``_:b``, ``"lit"``)."""
 
@@ -119,8 +119,13 @@ class ValidationReport:
         return serialize(self.to_triples(), format=RdfFormat.TURTLE, prefixes=prefixes)
 
 
-def _sort_key(r: ValidationResult) -> tuple:
-    return (r.source_path or "\uffff", r.source_line or 0, r.severity, r.focus_node, r.path or "", r.value or "", r.message)
+def result_order(r: ValidationResult) -> tuple:
+    """Sort key: by file and line, then the result's own fields (None sorts as empty)."""
+    return (r.source_path or "\uffff", r.source_line or 0, r.severity, r.focus_node, r.path or "", r.value or "",
+            r.message, r.shape or "", r.component)
+
+
+_sort_key = result_order
 
 
 def _term(nt: str):
@@ -143,7 +148,7 @@ class Provenance:
         self.paths: dict[str, str] = {}
         self.lines: dict[str, int] = {}
         self.axioms: dict[tuple[str, str, str], list[str]] = {}
-        self.axioms_to: dict[str, list[str]] = {}
+        self.axioms_about: dict[str, list[str]] = {}
         parts: dict[str, dict[str, str]] = {}
         for t in triples:
             p = t.predicate
@@ -163,7 +168,8 @@ class Provenance:
             key = (d.get(OWL.annotatedSource.value), d.get(OWL.annotatedProperty.value), d.get(OWL.annotatedTarget.value))
             if None not in key:
                 self.axioms.setdefault(key, []).append(axiom)  # type: ignore[arg-type]
-                self.axioms_to.setdefault(key[2], []).append(axiom)  # type: ignore[index]
+                self.axioms_about.setdefault(key[0], []).append(axiom)  # type: ignore[arg-type]
+                self.axioms_about.setdefault(key[2], []).append(axiom)  # type: ignore[arg-type]
 
     def note_path(self, node: str) -> str | None:
         if node in self.paths:
@@ -178,8 +184,10 @@ class Provenance:
             candidates = self.axioms.get((focus, path, value), [])
         if not candidates and focus in self.lines:  # the focus is an axiom itself
             candidates = [focus]
-        if not candidates and focus not in self.paths and focus in self.axioms_to and not path:
-            candidates = self.axioms_to[focus]  # e.g. an unresolved target: the edge that points at it
+        if not candidates and not path and focus not in self.paths and focus not in self.lines:
+            # a node no note describes itself (an unresolved target): the edges it takes part in
+            own = self.derived.get(focus, set())
+            candidates = [a for a in self.axioms_about.get(focus, []) if not own or self.derived.get(a, set()) & own]
         located = sorted((self.note_path(a) or "\uffff", self.lines.get(a, 0)) for a in candidates)
         if located and located[0][0] != "\uffff":
             return located[0][0], located[0][1] or None

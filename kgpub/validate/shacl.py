@@ -27,7 +27,7 @@ from ..errors import ConfigError
 from ..ontology import load_ontology_triples
 from ..paths import shapes_dir
 from ..vocab import RDF, RDFS
-from .report import Provenance, ValidationReport, ValidationResult
+from .report import Provenance, ValidationReport, ValidationResult, result_order
 
 __all__ = ["validate", "load_shapes", "ValidationReport", "ValidationResult"]
 
@@ -121,7 +121,7 @@ def validate(
         raw = []
         for batch_triples, subjects in partitions(triples, batch_size):
             raw.extend(_run(batch_triples, shapes_graph, hierarchy, keep=subjects))
-    results = sorted({_attribute(r, provenance) for r in raw})
+    results = sorted({_attribute(r, provenance) for r in raw}, key=result_order)
     return ValidationReport(results)
 
 
