@@ -1,0 +1,301 @@
+"""Import PrimeKG's ``kg.csv`` as aligned N-Triples: Source -> Transformer -> Sink, streamed in batches.
+
+* Source: :func:`kgpub.importers.primekg_read.read_batches` (byte batches, bad lines counted).
+* Transformer: :class:`PrimekgTransformer`, vectorised polars per batch: validates each row against
+  ``mappings/primekg_*.tsv``, builds node IRIs through bioregistry, orients edges (typed, symmetric),
+  drops mirrored rows and exact duplicates across the whole file (64-bit key hashes), and emits
+  node triples (type, label, identifier, group members) once per node.
+* Sink: :class:`kgpub.importers.primekg_sink.ShardedSink` (gzip N-Triples shards or Turtle).
+
+Output in ``OUT/primekg/``: ``part-NNNNN.nt.gz``, ``summary.json``, ``void.ttl`` and ``manifest.json``
+(graph ``B graph/primekg``).  See docs/design.md "PrimeKG import" for the provenance model.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import polars as pl
+
+from .. import __version__
+from ..diagnostics import DiagnosticLog
+from ..errors import ConfigError
+from ..iris import DEFAULT_BASE_IRI, IriMinter
+from ..publish.manifest import GraphEntry, Manifest
+from .primekg_mapping import PrimekgMapping
+from .primekg_nodes import node_lines, resolve, type_lines
+from .primekg_read import DEFAULT_BATCH_BYTES, RowBatch, read_batches
+from .primekg_reasons import DropReason
+from .primekg_sink import ShardedSink, combine_digests
+from .primekg_summary import ImportSummary, read_dataset_info, write_void
+
+SUBDIR = "primekg"
+FIRST_LINES = 20
+_REQUIRED = ("relation", "display_relation", "x_id", "x_type", "x_source", "y_id", "y_type", "y_source")
+_HIGH_BIT_MASK = (1 << 64) - 2
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """How to import: output shards and format, IRIs, batch size, provenance."""
+
+    shards: int = 4
+    fmt: str = "nt.gz"
+    base_iri: str = DEFAULT_BASE_IRI
+    batch_bytes: int = DEFAULT_BATCH_BYTES
+    release: str | None = None
+    compresslevel: int = 1
+    digest: bool = True
+
+
+@dataclass
+class ImportResult:
+    folder: Path
+    summary: ImportSummary
+    manifest: Manifest
+    log: DiagnosticLog
+
+    @property
+    def has_bad_rows(self) -> bool:
+        return any(reason.is_bad and n for reason, n in self.summary.dropped_counts().items())
+
+
+@dataclass
+class _State:
+    seen_edges: pl.Series = field(default_factory=lambda: pl.Series("h", [], dtype=pl.UInt64))
+    seen_rows: pl.Series = field(default_factory=lambda: pl.Series("h", [], dtype=pl.UInt64))
+    labelled: pl.Series = field(default_factory=lambda: pl.Series("iri", [], dtype=pl.String))
+    typed: pl.Series = field(default_factory=lambda: pl.Series("h", [], dtype=pl.UInt64))
+
+
+class PrimekgTransformer:
+    """Turns row batches into N-Triples lines; keeps the cross-batch dedup state and the counts."""
+
+    def __init__(self, mapping: PrimekgMapping, base_iri: str, summary: ImportSummary, log: DiagnosticLog, path: str):
+        self.mapping = mapping
+        self.base_iri = base_iri
+        self.summary = summary
+        self.log = log
+        self.path = path
+        self._relations = mapping.relations_frame()
+        kinds = mapping.kinds_frame()
+        self._x_kinds = kinds.rename({"type": "x_type", "source": "x_source", "kind": "x_kind"})
+        self._y_kinds = kinds.rename({"type": "y_type", "source": "y_source", "kind": "y_kind"})
+        self._types = sorted(mapping.node_types)
+        self._state = _State()
+
+    def transform(self, batch: RowBatch) -> pl.Series:
+        """N-Triples lines (without newline) for one batch; counts what was dropped and why."""
+        for reason, lines in batch.bad.items():
+            self._drop(reason, lines, None)
+        rows = batch.rows
+        if rows.height == 0:
+            return pl.Series("line", [], dtype=pl.String)
+        rows = rows.join(self._relations, on=["relation", "display_relation"], how="left")
+        rows = rows.join(self._x_kinds, on=["x_type", "x_source"], how="left")
+        rows = rows.join(self._y_kinds, on=["y_type", "y_source"], how="left")
+        types = pl.Series(self._types)
+        fits = ((pl.col("x_type") == pl.col("subject_type")) & (pl.col("y_type") == pl.col("object_type"))) | (
+            (pl.col("x_type") == pl.col("object_type")) & (pl.col("y_type") == pl.col("subject_type"))
+        )
+        reason = (
+            pl.when(pl.any_horizontal(pl.col(_REQUIRED).str.strip_chars().replace("", None).is_null()))
+            .then(pl.lit(DropReason.MISSING_FIELD.value))
+            .when(pl.col("rule").is_null())
+            .then(pl.lit(DropReason.UNKNOWN_RELATION.value))
+            .when(
+                (pl.col("x_kind").is_null() & ~pl.col("x_type").is_in(types))
+                | (pl.col("y_kind").is_null() & ~pl.col("y_type").is_in(types))
+            )
+            .then(pl.lit(DropReason.UNKNOWN_TYPE.value))
+            .when(pl.col("x_kind").is_null() | pl.col("y_kind").is_null())
+            .then(pl.lit(DropReason.UNKNOWN_SOURCE.value))
+            .when(~fits)
+            .then(pl.lit(DropReason.TYPE_MISMATCH.value))
+        )
+        rows = rows.with_columns(reason.alias("reason"))
+        self._drop_rows(rows.filter(pl.col("reason").is_not_null()))
+        rows = rows.filter(pl.col("reason").is_null())
+
+        nodes = pl.concat(
+            [
+                rows.select(pl.col("x_kind").alias("kind"), pl.col("x_id").alias("id"), pl.col("x_name").alias("name")),
+                rows.select(pl.col("y_kind").alias("kind"), pl.col("y_id").alias("id"), pl.col("y_name").alias("name")),
+            ]
+        ).unique(subset=["kind", "id"], keep="first", maintain_order=True)
+        nodes = resolve(nodes, self.mapping, self.base_iri)
+        rows = rows.join(
+            nodes.select(pl.col("kind").alias("x_kind"), pl.col("id").alias("x_id"), pl.col("iri").alias("x_iri")),
+            on=["x_kind", "x_id"], how="left",
+        ).join(
+            nodes.select(pl.col("kind").alias("y_kind"), pl.col("id").alias("y_id"), pl.col("iri").alias("y_iri")),
+            on=["y_kind", "y_id"], how="left",
+        )
+        malformed = pl.col("x_iri").is_null() | pl.col("y_iri").is_null()
+        self._drop_rows(rows.filter(malformed).with_columns(pl.lit(DropReason.MALFORMED_ID.value).alias("reason")))
+        rows = rows.filter(~malformed)
+
+        node_part = self._node_lines(nodes.filter(pl.col("iri").is_not_null()))
+        edge_part = self._edge_lines(rows)
+        return pl.concat([node_part, edge_part])
+
+    # -- edges -----------------------------------------------------------------------------------
+    def _edge_lines(self, rows: pl.DataFrame) -> pl.Series:
+        swapped = ((pl.col("direction") == "typed") & (pl.col("x_type") != pl.col("subject_type"))) | (
+            (pl.col("direction") == "symmetric") & (pl.col("x_iri") > pl.col("y_iri"))
+        )
+        rows = rows.with_columns(swapped.alias("swapped")).with_columns(
+            pl.when("swapped").then("y_iri").otherwise("x_iri").alias("s"),
+            pl.when("swapped").then("x_iri").otherwise("y_iri").alias("o"),
+        )
+        edge_key = pl.struct("rule", "s", "o").hash(seed=7) & pl.lit(_HIGH_BIT_MASK, dtype=pl.UInt64)
+        rows = rows.with_columns(edge_key.alias("hc")).with_columns(
+            (pl.col("hc") | pl.col("swapped").cast(pl.UInt64)).alias("hr")
+        )
+        state = self._state
+        rows = rows.with_columns(
+            (pl.col("hr").is_in(state.seen_rows) | ~pl.col("hr").is_first_distinct()).alias("dup"),
+            (pl.col("hc").is_in(state.seen_edges) | ~pl.col("hc").is_first_distinct()).alias("seen"),
+        )
+        state.seen_rows = pl.concat([state.seen_rows, rows.filter(~pl.col("dup"))["hr"]])
+        drop = pl.when("dup").then(pl.lit(DropReason.EXACT_DUPLICATE.value)).when("seen").then(
+            pl.lit(DropReason.MIRRORED.value)
+        )
+        rows = rows.with_columns(drop.alias("reason"))
+        self._drop_rows(rows.filter(pl.col("reason").is_not_null()), diagnose=False)
+        kept = rows.filter(pl.col("reason").is_null())
+        state.seen_edges = pl.concat([state.seen_edges, kept["hc"]])
+        for rule, count in kept.group_by("rule").len().iter_rows():
+            self.summary.add_edges(self.mapping.relations[rule], count)
+        return kept.select(pl.col("s") + " " + pl.col("predicate") + " " + pl.col("o") + " .").to_series().alias("line")
+
+    # -- nodes -----------------------------------------------------------------------------------
+    def _node_lines(self, nodes: pl.DataFrame) -> pl.Series:
+        state = self._state
+        new = nodes.filter(~pl.col("iri").is_in(state.labelled)).unique(subset="iri", keep="first", maintain_order=True)
+        state.labelled = pl.concat([state.labelled, new["iri"]])
+        lines, types = node_lines(new, self.mapping)
+        types = types.with_columns(pl.concat_str("iri", "class").hash(seed=7).alias("h"))
+        types = types.filter(~pl.col("h").is_in(state.typed) & pl.col("h").is_first_distinct())
+        state.typed = pl.concat([state.typed, types["h"]])
+        for cls, count in types.group_by("class").len().iter_rows():
+            self.summary.add_nodes(cls.strip("<>"), count)
+        return pl.concat([type_lines(types), lines])
+
+    # -- drops -----------------------------------------------------------------------------------
+    def _drop(self, reason: DropReason, lines: pl.Series, rows: pl.DataFrame | None) -> None:
+        shown = self.summary.drop(reason, lines.len(), lines.head(FIRST_LINES).to_list(), FIRST_LINES)
+        if not reason.is_bad:
+            return
+        for line in shown:
+            detail = ""
+            if rows is not None:
+                row = rows.filter(pl.col("line") == line).row(0, named=True)
+                detail = (
+                    f": relation={row['relation']!r} display_relation={row['display_relation']!r}"
+                    f" x={row['x_type']}/{row['x_source']}/{row['x_id']!r} y={row['y_type']}/{row['y_source']}/{row['y_id']!r}"
+                )
+            self.log.error(self.path, line, reason.message + detail, code=reason.value)
+
+    def _drop_rows(self, rows: pl.DataFrame, *, diagnose: bool = True) -> None:
+        if rows.height == 0:
+            return
+        for (value,), group in rows.group_by("reason", maintain_order=True):
+            self._drop(DropReason(value), group["line"], group if diagnose else None)
+
+
+ProgressCallback = Callable[[int, int], None]
+
+
+def import_primekg(
+    csv_path: Path | str,
+    out_dir: Path | str,
+    options: ImportOptions = ImportOptions(),
+    *,
+    mapping: PrimekgMapping | None = None,
+    log: DiagnosticLog | None = None,
+    progress: ProgressCallback | None = None,
+) -> ImportResult:
+    """Import ``csv_path`` into ``out_dir/primekg/``; bad rows are reported in ``log``, never fatal.
+
+    ``progress(bytes_done, rows_done)`` is called after each batch.  Raises
+    :class:`kgpub.importers.primekg_read.HeaderError` for a file that is not a PrimeKG CSV.
+    """
+    csv_path = Path(csv_path)
+    folder = Path(out_dir) / SUBDIR
+    IriMinter(options.base_iri)  # validates the base IRI
+    mapping = mapping or PrimekgMapping.load()
+    log = log if log is not None else DiagnosticLog()
+    info = read_dataset_info()
+    summary = ImportSummary(source=str(csv_path), release=options.release or info.release, dataset_iri=info.dataset_iri)
+    transformer = PrimekgTransformer(mapping, options.base_iri, summary, log, str(csv_path))
+    batches = read_batches(csv_path, batch_bytes=options.batch_bytes)
+    first = next(batches, None)  # reads the header first: a wrong file is refused before output is touched
+    sink = ShardedSink(folder, options.shards, options.fmt, compresslevel=options.compresslevel, digest=options.digest)
+    try:
+        batch = first
+        while batch is not None:
+            summary.rows += batch.rows.height + sum(s.len() for s in batch.bad.values())
+            lines = transformer.transform(batch)
+            _write(sink, lines, options.shards)
+            if progress is not None:
+                progress(batch.end_offset, summary.rows)
+            batch = next(batches, None)
+    finally:
+        stats = sink.close()
+    summary.triples = sum(s.triples for s in stats)
+    summary.files = [s.path.name for s in stats]
+    graph = IriMinter(options.base_iri).graph(SUBDIR).value
+    summary.write_json(folder / "summary.json")
+    void_triples = write_void(folder / "void.ttl", summary, graph, mapping, info)
+    manifest = Manifest(
+        base_iri=options.base_iri,
+        kgpub_version=__version__,
+        graphs=[
+            GraphEntry(
+                iri=graph,
+                triples=summary.triples,
+                digest=combine_digests(stats) if options.digest else "",
+                files=summary.files,
+                format="application/n-triples" if options.fmt == "nt.gz" else "text/turtle",
+                role="primekg",
+            ),
+            GraphEntry(iri=graph + "/metadata", triples=void_triples[0], digest=void_triples[1],
+                       files=["void.ttl"], format="text/turtle", role="metadata"),
+        ],
+    )
+    manifest.write(folder)
+    return ImportResult(folder, summary, manifest, log)
+
+
+def _write(sink: ShardedSink, lines: pl.Series, shards: int) -> None:
+    if lines.len() == 0:
+        return
+    step = -(-lines.len() // shards)
+    for start in range(0, lines.len(), step):
+        part = lines.slice(start, step)
+        sink.write(part.str.join("\n").item() + "\n")
+
+
+def merge_into(manifest: Manifest, primekg_dir: Path | str, dist: Path | str) -> Manifest:
+    """Add the graphs of an import (``DIST/primekg``) to a build's ``manifest``, files relative to ``dist``.
+
+    Entries with the same graph IRI are replaced.  The import must use the build's base IRI.
+    """
+    primekg_dir = Path(primekg_dir)
+    imported = Manifest.read(primekg_dir)
+    if imported.base_iri != manifest.base_iri:
+        raise ConfigError(
+            f"{primekg_dir}: imported with base IRI {imported.base_iri}, the build uses {manifest.base_iri}"
+        )
+    iris = {g.iri for g in imported.graphs}
+    manifest.graphs = [g for g in manifest.graphs if g.iri not in iris]
+    for entry in imported.graphs:
+        files = [os.path.relpath(primekg_dir / f, dist) for f in entry.files]
+        manifest.graphs.append(
+            GraphEntry(entry.iri, entry.triples, entry.digest, [f.replace(os.sep, "/") for f in files], entry.format, entry.role)
+        )
+    return manifest
