@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Iterable
 
 import curies
 
@@ -56,7 +57,12 @@ class Identifiers:
         return cls.from_bioregistry(mappings_dir() / "prefixes.tsv")
 
     @classmethod
-    def from_bioregistry(cls, overrides: Path | None = None) -> "Identifiers":
+    def for_prefixes(cls, prefixes: Iterable[str]) -> "Identifiers":
+        """Like :meth:`default`, restricted to ``prefixes`` (bioregistry names): much faster to build."""
+        return cls.from_bioregistry(mappings_dir() / "prefixes.tsv", only=frozenset(prefixes))
+
+    @classmethod
+    def from_bioregistry(cls, overrides: Path | None = None, *, only: frozenset[str] | None = None) -> "Identifiers":
         import bioregistry
 
         base = bioregistry.get_converter()
@@ -64,6 +70,8 @@ class Identifiers:
         records = []
         patterns: dict[str, re.Pattern[str]] = {}
         for record in base.records:
+            if only is not None and record.prefix not in only:
+                continue
             if record.prefix in preferred:
                 uri_prefix = preferred[record.prefix]
                 synonyms = {record.uri_prefix, *record.uri_prefix_synonyms} - {uri_prefix}
