@@ -45,6 +45,7 @@ def main(n: int = 1000) -> None:
         load_build(tmp / "dist", tmp / "store")
         with SparqlServer(ServerConfig(tmp / "store", port=0, graphs=graph_sizes(tmp / "store"))) as server:
             ours = lookups(server.url, n, base)
+        (tmp / "ox").mkdir()
         subprocess.run(["oxigraph", "load", "--location", str(tmp / "ox" / "data"), "--file",
                         str(tmp / "dist" / "kg.nq")], check=True, capture_output=True)
         ox = start_oxigraph(tmp / "ox", read_only=True, extra=["--union-default-graph"])
