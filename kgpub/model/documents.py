@@ -143,7 +143,7 @@ class ReferenceEntry:
     position: int
     number: int | None
     text: str
-    publication: Publication
+    publication: Publication | None  # None: no recognisable title (e.g. a bare web host)
 
 
 @dataclass

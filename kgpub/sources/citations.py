@@ -187,6 +187,6 @@ def _parse_web_source(text: str, location: Location) -> Publication | None:
         if len(site.split()) <= 2 and re.search(r"[A-Za-z]{3}", rest):
             title = rest
     title = title.strip().rstrip(".").strip()
-    if not title or title.lower() == host or not re.search(r"[A-Za-z]{3}.*\s", title):
-        return None
+    if not title or not re.search(r"[A-Za-z]{2}", title):
+        return None  # the list shows no title: the host stands for it only when written as the entry text
     return Publication(title=title, location=location, url_host=host)
