@@ -88,7 +88,8 @@ class Identifiers:
                     patterns[record.prefix] = re.compile(record.pattern)
                 except re.error:
                     pass
-        return cls(curies.Converter(records), patterns)
+        # records come from bioregistry's own (already checked) converter: skip the quadratic duplicate check
+        return cls(curies.Converter(records, strict=False), patterns)
 
     def parse(self, curie: str, *, default_prefix: str | None = None) -> Identifier:
         """Validate ``curie`` and return it normalised with its IRI.
