@@ -35,6 +35,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "push_cmd",
     "query_cmd",
     "build_cmd",
+    "import_cmd",
+    "validate_cmd",
 )
 
 

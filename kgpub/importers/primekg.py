@@ -107,8 +107,8 @@ class PrimekgTransformer:
             .when(pl.col("rule").is_null())
             .then(pl.lit(DropReason.UNKNOWN_RELATION.value))
             .when(
-                (pl.col("x_kind").is_null() & ~pl.col("x_type").is_in(types))
-                | (pl.col("y_kind").is_null() & ~pl.col("y_type").is_in(types))
+                (pl.col("x_kind").is_null() & ~pl.col("x_type").is_in(types.implode()))
+                | (pl.col("y_kind").is_null() & ~pl.col("y_type").is_in(types.implode()))
             )
             .then(pl.lit(DropReason.UNKNOWN_TYPE.value))
             .when(pl.col("x_kind").is_null() | pl.col("y_kind").is_null())
@@ -157,8 +157,8 @@ class PrimekgTransformer:
         )
         state = self._state
         rows = rows.with_columns(
-            (pl.col("hr").is_in(state.seen_rows) | ~pl.col("hr").is_first_distinct()).alias("dup"),
-            (pl.col("hc").is_in(state.seen_edges) | ~pl.col("hc").is_first_distinct()).alias("seen"),
+            (pl.col("hr").is_in(state.seen_rows.implode()) | ~pl.col("hr").is_first_distinct()).alias("dup"),
+            (pl.col("hc").is_in(state.seen_edges.implode()) | ~pl.col("hc").is_first_distinct()).alias("seen"),
         )
         state.seen_rows = pl.concat([state.seen_rows, rows.filter(~pl.col("dup"))["hr"]])
         drop = pl.when("dup").then(pl.lit(DropReason.EXACT_DUPLICATE.value)).when("seen").then(
@@ -175,11 +175,16 @@ class PrimekgTransformer:
     # -- nodes -----------------------------------------------------------------------------------
     def _node_lines(self, nodes: pl.DataFrame) -> pl.Series:
         state = self._state
-        new = nodes.filter(~pl.col("iri").is_in(state.labelled)).unique(subset="iri", keep="first", maintain_order=True)
+        new = nodes.filter(~pl.col("iri").is_in(state.labelled.implode())).unique(subset="iri", keep="first", maintain_order=True)
         state.labelled = pl.concat([state.labelled, new["iri"]])
-        lines, types = node_lines(new, self.mapping)
+        lines, member_types = node_lines(new, self.mapping)
+        kind_class = pl.DataFrame(
+            {"kind": [k.code for k in self.mapping.kinds], "class": [f"<{k.class_iri}>" for k in self.mapping.kinds]},
+            schema={"kind": pl.Int16, "class": pl.String},
+        )
+        types = pl.concat([nodes.join(kind_class, on="kind").select("iri", "class"), member_types])
         types = types.with_columns(pl.concat_str("iri", "class").hash(seed=7).alias("h"))
-        types = types.filter(~pl.col("h").is_in(state.typed) & pl.col("h").is_first_distinct())
+        types = types.filter(~pl.col("h").is_in(state.typed.implode()) & pl.col("h").is_first_distinct())
         state.typed = pl.concat([state.typed, types["h"]])
         for cls, count in types.group_by("class").len().iter_rows():
             self.summary.add_nodes(cls.strip("<>"), count)

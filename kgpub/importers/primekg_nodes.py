@@ -63,9 +63,9 @@ def _iri(kind: NodeKind, base_iri: str) -> pl.Expr:
 
 
 def node_lines(new: pl.DataFrame, mapping: PrimekgMapping) -> tuple[pl.Series, pl.DataFrame]:
-    """N-Triples lines for newly seen nodes (``kind, id, name, iri``), and the member nodes of groups.
+    """Label, identifier and group-member lines for newly seen nodes (``kind, id, name, iri``).
 
-    Returns the lines and a frame ``iri, class`` of the type triples written, for dedup.
+    Also returns the ``iri, class`` frame of the group members' types.
     """
     lines: list[pl.Series] = []
     typed: list[pl.DataFrame] = []
@@ -73,8 +73,6 @@ def node_lines(new: pl.DataFrame, mapping: PrimekgMapping) -> tuple[pl.Series, p
         subset = new.filter(pl.col("kind") == kind.code)
         if not subset.height:
             continue
-        cls = f"<{kind.class_iri}>"
-        typed.append(subset.select("iri", pl.lit(cls).alias("class")))
         labelled = subset.filter(pl.col("name").is_not_null())
         lines.append(labelled.select(pl.col("iri") + _LABEL + nt_string(pl.col("name")) + " .").to_series())
         if kind.grouped:

@@ -120,7 +120,7 @@ def parse_chunk(data: bytes, first_line: int) -> RowBatch:
         .otherwise(text_col.str.count_matches(",", literal=True))
     )
     reason = (
-        pl.when(pl.col("line").is_in(pl.Series([first_line + i for i in not_utf8], dtype=pl.UInt32)))
+        pl.when(pl.col("line").is_in(pl.Series([first_line + i for i in not_utf8], dtype=pl.UInt32).implode()))
         .then(pl.lit(DropReason.INVALID_UTF8.value))
         .when(quoted & (text_col.str.count_matches('"', literal=True) % 2 == 1))
         .then(pl.lit(DropReason.BAD_QUOTING.value))

@@ -58,8 +58,11 @@ def _pool_sizes(mapping: PrimekgMapping, n_edges: int) -> list[int]:
 def _nodes(mapping: PrimekgMapping, sizes: list[int], rng: np.random.Generator) -> pl.DataFrame:
     frames = []
     start = 0
+    same_prefix: dict[str, int] = {}
     for kind, size in zip(mapping.kinds, sizes):
-        numbers = rng.choice(np.arange(1, 20 * size + 100), size=size, replace=False)
+        offset = same_prefix.get(kind.prefix, 0) * 2_000_000  # GO ids are unique across its three kinds
+        same_prefix[kind.prefix] = same_prefix.get(kind.prefix, 0) + 1
+        numbers = offset + rng.choice(np.arange(1, 20 * size + 100), size=size, replace=False)
         ids = pl.Series(numbers).cast(pl.String)
         if kind.synth_width:
             ids = ids.str.zfill(kind.synth_width)
