@@ -11,18 +11,20 @@ from pyoxigraph import NamedNode
 
 
 class Namespace(str):
-    """An IRI prefix whose attributes and items are :class:`NamedNode` terms."""
+    """An IRI prefix whose attributes and items are :class:`NamedNode` terms.
+
+    Every attribute that is not a dunder is a term, so ``DCTERMS.title`` is
+    ``<http://purl.org/dc/terms/title>``, not the ``str.title`` method.  The
+    namespace is still a ``str`` (``KGO + "Gene"``, ``iri.startswith(KGO)``).
+    """
+
+    def __getattribute__(self, local: str):
+        if local.startswith("__"):
+            return super().__getattribute__(local)
+        return NamedNode(str.__str__(self) + local)
 
     def __getitem__(self, local: str) -> NamedNode:  # type: ignore[override]
-        return NamedNode(str(self) + local)
-
-    def __getattr__(self, local: str) -> NamedNode:
-        if local.startswith("__"):
-            raise AttributeError(local)
-        return NamedNode(str(self) + local)
-
-    def term(self, local: str) -> NamedNode:
-        return NamedNode(str(self) + local)
+        return NamedNode(str.__str__(self) + local)
 
 
 #: kgpub's own ontology (classes and properties in ontology/kgpub.ttl).

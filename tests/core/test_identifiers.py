@@ -41,3 +41,11 @@ def test_iris_are_valid_whatever_the_input():
     assert all(ch not in weird.value for ch in ' <>"{}|\\^`\n')
     assert slugify("PI3K/AKT Signaling") == "pi3k-akt-signaling"
     assert slugify("😀").startswith("x-")
+
+
+def test_namespace_attributes_are_terms_even_where_str_has_a_method():
+    from kgpub.vocab import DCTERMS, KGO, SCHEMA
+
+    assert DCTERMS.title.value == "http://purl.org/dc/terms/title"
+    assert SCHEMA.format.value == "http://schema.org/format"
+    assert KGO + "Gene" == "https://w3id.org/kgpub/ontology/Gene"
