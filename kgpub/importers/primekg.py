@@ -118,40 +118,47 @@ class PrimekgTransformer:
         )
         rows = rows.with_columns(reason.alias("reason"))
         self._drop_rows(rows.filter(pl.col("reason").is_not_null()))
-        rows = rows.filter(pl.col("reason").is_null())
+        rows = self._dedup(rows.filter(pl.col("reason").is_null()))
 
         nodes = pl.concat(
             [
-                rows.select(pl.col("x_kind").alias("kind"), pl.col("x_id").alias("id"), pl.col("x_name").alias("name")),
-                rows.select(pl.col("y_kind").alias("kind"), pl.col("y_id").alias("id"), pl.col("y_name").alias("name")),
+                rows.select(pl.col("s_kind").alias("kind"), pl.col("s_id").alias("id"), pl.col("s_name").alias("name")),
+                rows.select(pl.col("o_kind").alias("kind"), pl.col("o_id").alias("id"), pl.col("o_name").alias("name")),
             ]
         ).unique(subset=["kind", "id"], keep="first", maintain_order=True)
         nodes = resolve(nodes, self.mapping, self.base_iri)
         rows = rows.join(
-            nodes.select(pl.col("kind").alias("x_kind"), pl.col("id").alias("x_id"), pl.col("iri").alias("x_iri")),
-            on=["x_kind", "x_id"], how="left",
+            nodes.select(pl.col("kind").alias("s_kind"), pl.col("id").alias("s_id"), pl.col("iri").alias("s")),
+            on=["s_kind", "s_id"], how="left",
         ).join(
-            nodes.select(pl.col("kind").alias("y_kind"), pl.col("id").alias("y_id"), pl.col("iri").alias("y_iri")),
-            on=["y_kind", "y_id"], how="left",
+            nodes.select(pl.col("kind").alias("o_kind"), pl.col("id").alias("o_id"), pl.col("iri").alias("o")),
+            on=["o_kind", "o_id"], how="left",
         )
-        malformed = pl.col("x_iri").is_null() | pl.col("y_iri").is_null()
+        malformed = pl.col("s").is_null() | pl.col("o").is_null()
         self._drop_rows(rows.filter(malformed).with_columns(pl.lit(DropReason.MALFORMED_ID.value).alias("reason")))
-        rows = rows.filter(~malformed)
-
-        node_part = self._node_lines(nodes.filter(pl.col("iri").is_not_null()))
-        edge_part = self._edge_lines(rows)
-        return pl.concat([node_part, edge_part])
+        kept = rows.filter(~malformed)
+        for rule, count in kept.group_by("rule").len().iter_rows():
+            self.summary.add_edges(self.mapping.relations[rule], count)
+        edges = kept.select(pl.col("s") + " " + pl.col("predicate") + " " + pl.col("o") + " .").to_series().alias("line")
+        return pl.concat([self._node_lines(nodes.filter(pl.col("iri").is_not_null())), edges])
 
     # -- edges -----------------------------------------------------------------------------------
-    def _edge_lines(self, rows: pl.DataFrame) -> pl.Series:
+    def _dedup(self, rows: pl.DataFrame) -> pl.DataFrame:
+        """Orient rows (``s_*``/``o_*`` columns) and drop mirrored rows and exact duplicates, file-wide.
+
+        A typed relation puts the node of its subject type first; a symmetric one the smaller
+        (kind, id).  Keys are 64-bit hashes of (rule, subject, object) on the raw ids.
+        """
         swapped = ((pl.col("direction") == "typed") & (pl.col("x_type") != pl.col("subject_type"))) | (
-            (pl.col("direction") == "symmetric") & (pl.col("x_iri") > pl.col("y_iri"))
+            (pl.col("direction") == "symmetric")
+            & ((pl.col("x_kind") > pl.col("y_kind")) | ((pl.col("x_kind") == pl.col("y_kind")) & (pl.col("x_id") > pl.col("y_id"))))
         )
-        rows = rows.with_columns(swapped.alias("swapped")).with_columns(
-            pl.when("swapped").then("y_iri").otherwise("x_iri").alias("s"),
-            pl.when("swapped").then("x_iri").otherwise("y_iri").alias("o"),
+        rows = rows.with_columns(swapped.alias("swapped"))
+        rows = rows.with_columns(
+            *[pl.when("swapped").then(f"y_{c}").otherwise(f"x_{c}").alias(f"s_{c}") for c in ("kind", "id", "name")],
+            *[pl.when("swapped").then(f"x_{c}").otherwise(f"y_{c}").alias(f"o_{c}") for c in ("kind", "id", "name")],
         )
-        edge_key = pl.struct("rule", "s", "o").hash(seed=7) & pl.lit(_HIGH_BIT_MASK, dtype=pl.UInt64)
+        edge_key = pl.struct("rule", "s_kind", "s_id", "o_kind", "o_id").hash(seed=7) & pl.lit(_HIGH_BIT_MASK, dtype=pl.UInt64)
         rows = rows.with_columns(edge_key.alias("hc")).with_columns(
             (pl.col("hc") | pl.col("swapped").cast(pl.UInt64)).alias("hr")
         )
@@ -168,9 +175,8 @@ class PrimekgTransformer:
         self._drop_rows(rows.filter(pl.col("reason").is_not_null()), diagnose=False)
         kept = rows.filter(pl.col("reason").is_null())
         state.seen_edges = pl.concat([state.seen_edges, kept["hc"]])
-        for rule, count in kept.group_by("rule").len().iter_rows():
-            self.summary.add_edges(self.mapping.relations[rule], count)
-        return kept.select(pl.col("s") + " " + pl.col("predicate") + " " + pl.col("o") + " .").to_series().alias("line")
+        return kept.select("line", "rule", "predicate", "relation", "display_relation", "x_type", "x_source", "x_id",
+                           "y_type", "y_source", "y_id", "s_kind", "s_id", "s_name", "o_kind", "o_id", "o_name")
 
     # -- nodes -----------------------------------------------------------------------------------
     def _node_lines(self, nodes: pl.DataFrame) -> pl.Series:
