@@ -75,3 +75,15 @@ class EndpointError(StoreError):
 
 class PushError(StoreError):
     """A push could not complete; the previous remote version stays in place."""
+
+
+class UnsupportedShape(ConfigError):
+    """A SHACL shape uses a construct the compiled (SPARQL) engine does not implement.
+
+    ``shape`` names the shape, ``construct`` the SHACL term; callers may fall back to pyshacl.
+    """
+
+    def __init__(self, message: str, *, shape: str | None = None, construct: str | None = None):
+        self.shape = shape
+        self.construct = construct
+        super().__init__(message)

@@ -103,17 +103,34 @@ def validate(
     shapes=None,
     ontology: Iterable[Triple] | None = None,
     batch_size: int | None = None,
+    engine: str = "auto",
 ) -> ValidationReport:
     """Validate ``data`` against the shapes; see the module docstring for the inputs.
 
     ``shapes``: an rdflib Graph (default: every ``shapes/*.ttl``).
     ``ontology``: pyoxigraph triples of the ontology (default: ``ontology/*.ttl``);
     only its class hierarchy is used.  ``batch_size``: number of subjects per
-    partition, or ``None`` for one whole-graph run.
+    partition (pyshacl), or ``None`` for one whole-graph run.  ``engine``:
+    ``"compiled"`` (SHACL compiled to SPARQL over pyoxigraph, kgpub.validate.compiled),
+    ``"pyshacl"``, or ``"auto"``: compiled unless a shape is outside its subset or
+    ``batch_size`` is given.
     """
+    if engine not in ("auto", "compiled", "pyshacl"):
+        raise ConfigError(f"unknown validation engine {engine!r} (auto, compiled or pyshacl)")
     triples = _to_triples(data)
     shapes_graph = shapes if shapes is not None else _default_shapes()
     hierarchy = class_hierarchy(ontology)
+    if engine == "compiled" or (engine == "auto" and batch_size is None):
+        from ..errors import UnsupportedShape
+        from .compiled_store import compiled, load_store, validate_store
+
+        try:
+            program = compiled(shapes_graph)
+        except UnsupportedShape:
+            if engine == "compiled":
+                raise
+        else:
+            return validate_store(load_store(triples, hierarchy), shapes=program)
     provenance = Provenance(triples)
     if batch_size is None:
         raw = _run(triples, shapes_graph, hierarchy, keep=None)

@@ -1,0 +1,274 @@
+"""Run compiled SHACL checks on a pyoxigraph store: in memory for a build, on disk for bulk N-Triples.
+
+``validate_store(store)`` runs one SPARQL query per (shape, constraint) of
+:mod:`kgpub.validate.compiled` over the union of the store's graphs, which
+must hold the data and the ontology's class hierarchy.  Results stream; at
+most ``cap`` results are kept per (shape, constraint component) while all are
+counted (:class:`CappedReport` says what was left out).  Results are traced to
+note file and line like :func:`kgpub.validate.shacl.validate` (report.Provenance),
+from the provenance triples of the kept results' nodes only.
+
+``validate_ntriples_files(files)`` bulk-loads gzip or plain N-Triples shards
+into a temporary on-disk store, adds the class hierarchy, validates, and
+deletes the store.
+"""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store, Triple, Variable
+
+from ..vocab import KGO, OWL, PROV
+from .compiled import CompiledShapes, compile_shapes
+from .report import Provenance, ValidationReport, ValidationResult, result_order
+from .sparql_constraints import WRAPPED_XSD, XSD_NS, Query, render
+
+DEFAULT_CAP = 1000
+_SUBCLASS = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>"
+
+
+@dataclass
+class CappedReport(ValidationReport):
+    """A report whose ``results`` keep at most ``cap`` per (shape, component); ``totals`` counts them all."""
+
+    totals: Counter = field(default_factory=Counter)  # (shape key, component, severity) -> results found
+    cap: int | None = None
+
+    def counts(self) -> Counter:
+        out: Counter = Counter()
+        for (_shape, _component, severity), n in self.totals.items():
+            out[severity] += n
+        return out
+
+    @property
+    def omitted(self) -> int:
+        return sum(self.totals.values()) - len(self.results)
+
+    def summary(self) -> str:
+        text = super().summary()
+        if not self.omitted:
+            return text
+        head, _, rest = text.partition("\n")
+        note = (f"SHACL: {self.omitted} more result(s) not listed: at most {self.cap} are kept per shape and "
+                f"constraint component (counts above include them)")
+        return "\n".join(x for x in (head, note, rest) if x)
+
+
+@lru_cache(maxsize=8)
+def _compiled_for(shapes_id: int, shapes) -> CompiledShapes:  # shapes passed for the cache to keep it alive
+    return compile_shapes(shapes)
+
+
+def compiled(shapes) -> CompiledShapes:
+    """Compile ``shapes`` once per graph object (raises UnsupportedShape)."""
+    return _compiled_for(id(shapes), shapes)
+
+
+def validate_store(store: Store, *, shapes=None, cap: int | None = None) -> ValidationReport:
+    """Validate the union of ``store``'s graphs (data + class hierarchy) with the compiled shapes.
+
+    ``shapes``: rdflib Graph (default every ``shapes/*.ttl``) or :class:`CompiledShapes`.
+    ``cap``: keep at most this many results per (shape, constraint component), counting
+    all (``None`` keeps every result).
+    """
+    from .shacl import _default_shapes
+
+    program = shapes if isinstance(shapes, CompiledShapes) else compiled(shapes if shapes is not None else _default_shapes())
+    closure = _class_closure(store, program.classes())
+    kept: dict[tuple, set[tuple]] = {}
+    totals: Counter = Counter()
+    for check in program.checks:
+        query = render(check, lambda c: closure[c])
+        key = (check.shape_key, check.constraint.component, check.severity)
+        bucket = kept.setdefault(key, set())
+        for focus, value in _rows(store, query):
+            item = (focus, value)
+            if item in bucket:
+                continue
+            if cap is None or len(bucket) < cap:
+                bucket.add(item)
+                totals[key] += 1
+            else:
+                totals[key] += 1  # counted, not kept (duplicates beyond the cap may be counted twice)
+    raws = [_raw(c, f, v) for c in program.checks for f, v in
+            kept.get((c.shape_key, c.constraint.component, c.severity), ())]
+    raws = list(dict.fromkeys(raws))
+    provenance = Provenance(_provenance_triples(store, {r[1] for r in raws}))
+    results = sorted({_attribute(r, provenance) for r in raws}, key=result_order)
+    if cap is None:
+        return ValidationReport(results)
+    return CappedReport(results, totals=totals, cap=cap)
+
+
+def _rows(store: Store, query: Query) -> Iterator[tuple[object, object | None]]:
+    solutions = store.query(query.sparql, use_default_graph_as_union=True)
+    for sol in solutions:
+        focus = sol["focus"]
+        value = sol["value"] if query.has_value else None
+        if query.keep is not None and not query.keep(value):
+            continue
+        yield focus, value
+
+
+def _raw(check, focus, value) -> tuple:
+    """A result as shacl._Raw: (severity, focus, path, value, message, shape, component), terms as N-Triples."""
+    focus_nt = str(unwrap(focus))
+    value_nt = str(unwrap(value)) if value is not None else None
+    if check.messages:
+        message = check.messages[0]
+    else:
+        message = check.generic_message.replace("{focus}", _display(focus)).replace(
+            "{value}", _display(value) if value is not None else "").replace("{inner}", "[...]")
+    path = check.path.result_path() if check.path else None
+    return (check.severity, focus_nt, path, value_nt, message, check.shape, check.constraint.component)
+
+
+def _display(term) -> str:
+    return term.value if isinstance(term, NamedNode) else str(term)
+
+
+def _attribute(raw: tuple, provenance: Provenance) -> ValidationResult:
+    severity, focus, path, value, message, shape, component = raw
+    source_path, source_line = provenance.locate(focus, path, value)
+    return ValidationResult(source_path, source_line, severity, focus, path, value, message, shape, component)
+
+
+def _class_closure(store: Store, classes: Iterable[str]) -> dict[str, list[str]]:
+    """Each class with the classes below it through rdfs:subClassOf* in the store (N-Triples forms)."""
+    out = {}
+    for cls in sorted(classes):
+        rows = store.query(f"SELECT DISTINCT ?c WHERE {{ ?c {_SUBCLASS}* {cls} }}", use_default_graph_as_union=True)
+        found = sorted({str(r["c"]) for r in rows} | {cls})
+        out[cls] = found
+    return out
+
+
+_PROV_QUERY = """
+SELECT ?f ?s ?p ?o WHERE {{
+  {values}
+  {{ VALUES ?p {{ <{derived}> <{path}> <{line}> }} ?f ?p ?o BIND(?f AS ?s) }}
+  UNION {{ ?f <{derived}> ?s . ?s <{path}> ?o BIND(<{path}> AS ?p) }}
+  UNION {{ {{ ?s <{source}> ?f }} UNION {{ ?s <{target}> ?f }}
+          VALUES ?p {{ <{source}> <{prop}> <{target}> <{derived}> <{line}> }} ?s ?p ?o }}
+  UNION {{ {{ ?a <{source}> ?f }} UNION {{ ?a <{target}> ?f }} ?a <{derived}> ?s . ?s <{path}> ?o BIND(<{path}> AS ?p) }}
+}}"""
+
+
+def _provenance_triples(store: Store, foci: set[str]) -> list[Triple]:
+    """The triples report.Provenance needs to locate results about ``foci`` (N-Triples terms)."""
+    names = dict(derived=PROV.wasDerivedFrom.value, path=KGO.sourcePath.value, line=KGO.sourceLine.value,
+                 source=OWL.annotatedSource.value, prop=OWL.annotatedProperty.value, target=OWL.annotatedTarget.value)
+    out: set[Triple] = set()
+    iris = sorted(f for f in foci if f.startswith("<"))
+    for start in range(0, len(iris), 400):
+        q = _PROV_QUERY.format(values=f"VALUES ?f {{ {' '.join(iris[start:start + 400])} }}", **names)
+        out.update(Triple(r["s"], r["p"], r["o"]) for r in store.query(q, use_default_graph_as_union=True))
+    q = _PROV_QUERY.format(values="", **names)  # blank nodes cannot be written in a query: bind ?f instead
+    for f in sorted(f for f in foci if f.startswith("_:")):
+        rows = store.query(q, use_default_graph_as_union=True, substitutions={Variable("f"): BlankNode(f[2:])})
+        out.update(Triple(r["s"], r["p"], r["o"]) for r in rows)
+    return list(out)
+
+
+# pyoxigraph stores XSD numeric, boolean and date literals in canonical form ("01"^^xsd:positiveInteger
+# comes back as "1"^^xsd:integer), which would change sh:datatype results and reported values.
+# Literals of XSD datatypes other than xsd:string are therefore stored under a wrapped datatype
+# IRI (WRAPPED_XSD + local name) that keeps their lexical form and datatype; see sparql_constraints.
+_WRAP_FROM = b'"^^<' + XSD_NS.encode()
+_WRAP_TO = b'"^^<' + WRAPPED_XSD.encode()
+
+
+def wrap(term):
+    if isinstance(term, Literal) and term.datatype.value.startswith(XSD_NS) and term.datatype.value != XSD_NS + "string":
+        return Literal(term.value, datatype=NamedNode(WRAPPED_XSD + term.datatype.value[len(XSD_NS):]))
+    return term
+
+
+def unwrap(term):
+    if isinstance(term, Literal) and term.datatype.value.startswith(WRAPPED_XSD):
+        return Literal(term.value, datatype=NamedNode(XSD_NS + term.datatype.value[len(WRAPPED_XSD):]))
+    return term
+
+
+class _WrappingReader:
+    """A binary reader of N-Triples that rewrites XSD datatypes (not xsd:string) to wrapped ones, line-aligned."""
+
+    def __init__(self, raw, chunk: int = 1 << 23):
+        self.raw, self.chunk, self.rest, self.buffer = raw, chunk, b"", b""
+
+    def _fill(self) -> bool:
+        data = self.raw.read(self.chunk)
+        if not data:
+            if self.rest:
+                self.buffer += self._convert(self.rest)
+                self.rest = b""
+            return False
+        data = self.rest + data
+        cut = data.rfind(b"\n") + 1
+        self.rest = data[cut:]
+        self.buffer += self._convert(data[:cut])
+        return True
+
+    @staticmethod
+    def _convert(data: bytes) -> bytes:
+        return data.replace(_WRAP_FROM, _WRAP_TO).replace(_WRAP_TO + b"string>", _WRAP_FROM + b"string>")
+
+    def read(self, n: int = -1) -> bytes:
+        while (n < 0 or len(self.buffer) < n) and self._fill():
+            pass
+        if n < 0:
+            n = len(self.buffer)
+        out, self.buffer = self.buffer[:n], self.buffer[n:]
+        return out
+
+    def readable(self) -> bool:
+        return True
+
+
+def load_store(triples: Iterable[Triple], hierarchy: Iterable[Triple]) -> Store:
+    """An in-memory store holding ``triples`` (XSD literals wrapped) and the class hierarchy in its default graph."""
+    store = Store()
+    g = DefaultGraph()
+    store.bulk_extend(Quad(wrap(t.subject), t.predicate, wrap(t.object), g) for t in (*triples, *hierarchy))
+    return store
+
+
+def validate_ntriples_files(files: list[Path], *, shapes=None, ontology: Iterable[Triple] | None = None,
+                            workdir: Path | None = None, cap: int = DEFAULT_CAP) -> ValidationReport:
+    """Validate gzip/plain N-Triples shards in bounded memory through a temporary on-disk store.
+
+    ``shapes``: rdflib Graph (default ``shapes/primekg.ttl``); ``ontology``: triples whose
+    rdfs:subClassOf hierarchy is added (default ``ontology/*.ttl``); ``workdir``: where the
+    temporary store goes (default the system temp dir).  Raises UnsupportedShape when a
+    shape is outside the compiled subset.
+    """
+    from .shacl import class_hierarchy
+
+    if shapes is None:
+        from .stream import load_primekg_shapes
+
+        shapes = load_primekg_shapes()
+    program = compiled(shapes)
+    tmp = Path(tempfile.mkdtemp(prefix="kgpub-store-", dir=workdir))
+    try:
+        store = Store(str(tmp / "store"))
+        for f in files:
+            f = Path(f)
+            opener = gzip.open if f.suffix == ".gz" else open
+            with opener(f, "rb") as handle:
+                store.bulk_load(_WrappingReader(handle), format=RdfFormat.N_TRIPLES, lenient=True)
+        store.bulk_extend(Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in class_hierarchy(ontology))
+        store.flush()
+        report = validate_store(store, shapes=program, cap=cap)
+        del store
+        return report
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
