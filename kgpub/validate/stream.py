@@ -48,7 +48,8 @@ def _lines_of(path: Path) -> pl.Series:
 
 def _split(lines: pl.Series) -> pl.DataFrame:
     parts = lines.str.splitn(" ", 3).struct.rename_fields(["s", "p", "rest"])
-    return pl.DataFrame({"t": lines}).with_columns(parts.alias("f")).unnest("f")
+    frame = pl.DataFrame({"t": lines}).with_columns(parts.alias("f")).unnest("f")
+    return frame.with_columns(pl.col("rest").str.strip_suffix(" .").alias("o"))
 
 
 def data_files(folder: Path) -> list[Path]:
@@ -70,20 +71,19 @@ def partition(files: list[Path], workdir: Path, options: StreamOptions) -> tuple
     try:
         for f in files:
             frame = _split(_lines_of(f)).with_columns((pl.col("s").hash(seed=3) % count).alias("k"))
-            types.append(frame.filter(pl.col("p") == _TYPE).select("s", "t"))
+            types.append(frame.filter(pl.col("p") == _TYPE).select("s", "o", "t"))
             for (k,), group in frame.group_by("k"):
                 handles[k].write(group["t"].str.join("\n").item() + "\n")
     finally:
         for h in handles:
             h.close()
-    type_frame = pl.concat(types) if types else pl.DataFrame(schema={"s": pl.String, "t": pl.String})
+    type_frame = pl.concat(types) if types else pl.DataFrame(schema={"s": pl.String, "o": pl.String, "t": pl.String})
     return paths, type_frame
 
 
-def _partition_triples(path: Path, types: pl.DataFrame) -> tuple[list, set[str]]:
-    frame = _split(_lines_of(path))
+def _partition_triples(frame: pl.DataFrame, types: pl.DataFrame) -> tuple[list, set[str]]:
     subjects = set(frame["s"].unique().to_list())
-    objects = frame.select(pl.col("rest").str.extract(r"^(<[^>]*>|_:\S+) \.$", 1).alias("o")).drop_nulls().unique()
+    objects = frame.select(pl.col("o").filter(~pl.col("o").str.starts_with('"'))).unique()
     context = types.join(objects.rename({"o": "s"}), on="s", how="semi").filter(~pl.col("s").is_in(list(subjects)))
     text = "\n".join([*frame["t"].to_list(), *context["t"].to_list()]) + "\n"
     return list(parse(text.encode("utf-8"), format=RdfFormat.N_TRIPLES)), subjects
@@ -95,21 +95,39 @@ def validate_stream(
     shapes=None,
     options: StreamOptions = StreamOptions(),
     progress: Callable[[int, int], None] | None = None,
+    engine: str = "auto",
 ) -> ValidationReport:
-    """Validate the N-Triples shards of ``folder`` against ``shapes`` (default ``shapes/primekg.ttl``)."""
-    from .shacl import validate
+    """Validate the N-Triples shards of ``folder`` against ``shapes`` (default ``shapes/primekg.ttl``).
+
+    ``engine``: ``polars`` (vectorised, :mod:`kgpub.validate.stream_engine`), ``pyshacl``, or
+    ``auto`` (polars when the shapes only use what it supports).
+    """
+    from .shacl import class_hierarchy, validate
+    from .stream_engine import UnsupportedShapes, check, compile_shapes
 
     folder = Path(folder)
     shapes_graph = shapes if shapes is not None else load_primekg_shapes()
-    ontology = list(parse(path=str(ontology_dir() / PRIMEKG_SHAPES), format=RdfFormat.TURTLE))
+    ontology = [t for f in sorted(ontology_dir().glob("*.ttl")) for t in parse(path=str(f), format=RdfFormat.TURTLE)]
+    rules = None
+    if engine in ("auto", "polars"):
+        try:
+            pairs = [(str(t.subject), str(t.object)) for t in class_hierarchy(ontology)]
+            rules = compile_shapes(shapes_graph, pairs)
+        except UnsupportedShapes:
+            if engine == "polars":
+                raise
     results: set[ValidationResult] = set()
     with tempfile.TemporaryDirectory(prefix="kgpub-validate-") as tmp:
         paths, types = partition(data_files(folder), Path(tmp), options)
         for n, path in enumerate(paths, start=1):
-            triples, subjects = _partition_triples(path, types)
+            frame = _split(_lines_of(path))
             path.unlink()
-            report = validate(triples, shapes=shapes_graph, ontology=ontology)
-            results.update(r for r in report.results if r.focus_node in subjects)
+            if rules is not None:
+                results.update(check(rules, frame, types))
+            else:
+                triples, subjects = _partition_triples(frame, types)
+                report = validate(triples, shapes=shapes_graph, ontology=ontology)
+                results.update(r for r in report.results if r.focus_node in subjects)
             if progress is not None:
                 progress(n, len(paths))
     return ValidationReport(sorted(results, key=result_order))

@@ -1,0 +1,128 @@
+"""Benchmark: `kgpub import primekg` against a minimal polars baseline and Morph-KGC, same run.
+
+    python benchmarks/primekg_import.py [--rows 8100498] [--morph-rows 1000000] [--skip-morph] [--validate]
+
+Generates PrimeKG-shaped files under benchmarks/_work/ (kept between runs), installs Morph-KGC in
+its own virtual environment there (it pins an older rdflib), then runs each contender as a child
+process under /usr/bin/time and prints wall time, rows/s and peak RSS, with ratios.  Morph-KGC is
+timed on --morph-rows (8.1M rows would take it too long); ratios compare per-row throughput.
+Targets (issue 5): kgpub >= 5x Morph-KGC throughput, <= 1.5x the baseline's time, <= 2 GB RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / "_work"
+VENV = WORK / "morph-venv"
+
+
+@dataclass
+class Run:
+    name: str
+    rows: int
+    seconds: float
+    rss_mb: float
+
+    @property
+    def rows_per_s(self) -> float:
+        return self.rows / self.seconds if self.seconds else 0.0
+
+
+def timed(name: str, rows: int, cmd: list[str], cwd: Path | None = None) -> Run:
+    stats = WORK / f"{name}.time"
+    proc = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", str(stats), *cmd], cwd=cwd, capture_output=True, text=True)
+    if proc.returncode not in (0, 1):
+        sys.exit(f"{name} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    seconds, kb = stats.read_text().split()[-2:]
+    return Run(name, rows, float(seconds), int(kb) / 1024)
+
+
+def ensure_csv(rows: int) -> Path:
+    path = WORK / f"kg_{rows}.csv"
+    if not path.exists():
+        from kgpub.importers.synth_primekg import generate
+
+        start = time.perf_counter()
+        generate(path, rows, seed=1)
+        print(f"generated {path.name}: {rows:,} rows in {time.perf_counter() - start:.1f} s", flush=True)
+    return path
+
+
+def ensure_morph() -> Path:
+    python = VENV / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "morph-kgc"], check=True)
+    return python
+
+
+def morph(rows: int, csv: Path) -> Run:
+    python = ensure_morph()
+    mapping = WORK / f"rml_{rows}.ttl"
+    mapping.write_text((HERE / "primekg_rml.ttl").read_text().replace("{SOURCE}", str(csv)))
+    config = WORK / f"morph_{rows}.ini"
+    config.write_text(
+        f"[CONFIGURATION]\noutput_file={WORK / f'morph_{rows}.nt'}\noutput_format=N-TRIPLES\nnumber_of_processes=1\n\n"
+        f"[PrimeKG]\nmappings={mapping}\n"
+    )
+    return timed("morph-kgc", rows, [str(python), "-m", "morph_kgc", str(config)])
+
+
+def kgpub(rows: int, csv: Path) -> Run:
+    out = WORK / f"dist_{rows}"
+    return timed("kgpub", rows, [sys.executable, "-c", "from kgpub.cli import run; run()", "import", "primekg", str(csv), "--out", str(out), "-q"])
+
+
+def baseline(rows: int, csv: Path) -> Run:
+    return timed("baseline", rows, [sys.executable, str(HERE / "primekg_baseline.py"), str(csv), str(WORK / f"baseline_{rows}.nt")])
+
+
+def validate(rows: int) -> Run:
+    return timed("kgpub-validate", rows, [sys.executable, "-c", "from kgpub.cli import run; run()", "validate", str(WORK / f"dist_{rows}" / "primekg"), "-q"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=8_100_498)
+    parser.add_argument("--morph-rows", type=int, default=1_000_000)
+    parser.add_argument("--skip-morph", action="store_true")
+    parser.add_argument("--validate", action="store_true", help="also time `kgpub validate` on the big output")
+    args = parser.parse_args()
+    WORK.mkdir(exist_ok=True)
+    runs: list[Run] = []
+    big = ensure_csv(args.rows)
+    small = ensure_csv(args.morph_rows)
+    runs.append(kgpub(args.rows, big))
+    runs.append(baseline(args.rows, big))
+    if args.morph_rows != args.rows:
+        runs.append(kgpub(args.morph_rows, small))
+        runs.append(baseline(args.morph_rows, small))
+    if not args.skip_morph:
+        runs.append(morph(args.morph_rows, small))
+    if args.validate:
+        runs.append(validate(args.rows))
+    print(f"\n| tool | rows | seconds | rows/s | peak RSS MB |\n| --- | ---: | ---: | ---: | ---: |")
+    for r in runs:
+        print(f"| {r.name} | {r.rows:,} | {r.seconds:.1f} | {r.rows_per_s:,.0f} | {r.rss_mb:,.0f} |")
+    by = {(r.name, r.rows): r for r in runs}
+    k_big, b_big = by[("kgpub", args.rows)], by[("baseline", args.rows)]
+    print(f"\nkgpub / baseline time at {args.rows:,} rows: {k_big.seconds / b_big.seconds:.2f}x (target <= 1.5x)")
+    if ("morph-kgc", args.morph_rows) in by:
+        m = by[("morph-kgc", args.morph_rows)]
+        k = by[("kgpub", args.morph_rows)]
+        print(f"kgpub / Morph-KGC throughput at {args.morph_rows:,} rows: {k.rows_per_s / m.rows_per_s:.1f}x (target >= 5x)")
+        print(f"kgpub at {args.rows:,} rows / Morph-KGC at {args.morph_rows:,} rows, per row: "
+              f"{k_big.rows_per_s / m.rows_per_s:.1f}x")
+    peak = max(r.rss_mb for r in runs if r.name.startswith("kgpub"))
+    print(f"kgpub peak RSS: {peak:,.0f} MB (target <= 2048 MB)")
+
+
+if __name__ == "__main__":
+    main()
