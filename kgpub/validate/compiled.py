@@ -236,9 +236,9 @@ class _Compiler:
         return f"Value is not {c.kind} {s(c.value)}"  # type: ignore[arg-type]
 
     def _property_checks(self, pshape, targets) -> list[Check]:
-        self._check_params(pshape, _PROPERTY_SHAPE_PARAMS, "")
         if self._deactivated(pshape):
             return []
+        self._check_params(pshape, _PROPERTY_SHAPE_PARAMS, "")
         if any(True for _ in self.g.objects(pshape, self.sh.property)):
             raise UnsupportedShape(f"shape {self._name(pshape)}: sh:property inside a property shape",
                                    construct="sh:property")
@@ -257,6 +257,8 @@ class _Compiler:
         checks: list[Check] = []
         shapes = self._shapes()
         for shape in shapes:
+            if self._deactivated(shape):
+                continue  # pyshacl ignores it, whatever it uses
             is_property = self.g.value(shape, self.sh.path) is not None
             self._check_params(shape, _PROPERTY_SHAPE_PARAMS if is_property else _NODE_SHAPE_PARAMS, "")
         for shape in shapes:

@@ -120,8 +120,8 @@ def _rows(store: Store, query: Query) -> Iterator[tuple[object, object | None]]:
 
 def _raw(check, focus, value) -> tuple:
     """A result as shacl._Raw: (severity, focus, path, value, message, shape, component), terms as N-Triples."""
-    focus_nt = str(unwrap(focus))
-    value_nt = str(unwrap(value)) if value is not None else None
+    focus_nt = str(_as_reported(unwrap(focus)))
+    value_nt = str(_as_reported(unwrap(value))) if value is not None else None
     if check.messages:
         message = check.messages[0]
     else:
@@ -129,6 +129,16 @@ def _raw(check, focus, value) -> tuple:
             "{value}", _display(value) if value is not None else "").replace("{inner}", "[...]")
     path = check.path.result_path() if check.path else None
     return (check.severity, focus_nt, path, value_nt, message, check.shape, check.constraint.component)
+
+
+def _as_reported(term):
+    """A literal in the lexical form pyshacl reports: rdflib's canonical form of well-typed XSD literals."""
+    if not (isinstance(term, Literal) and term.datatype.value.startswith(XSD_NS)):
+        return term
+    import rdflib
+
+    lexical = str(rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value)))
+    return term if lexical == term.value else Literal(lexical, datatype=term.datatype)
 
 
 def _display(term) -> str:
