@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store, Triple, Variable
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store, Triple
 
 from ..vocab import KGO, OWL, PROV
 from .compiled import CompiledShapes, compile_shapes
@@ -101,7 +101,8 @@ def validate_store(store: Store, *, shapes=None, cap: int | None = None) -> Vali
     raws = [_raw(c, f, v) for c in program.checks for f, v in
             kept.get((c.shape_key, c.constraint.component, c.severity), ())]
     raws = list(dict.fromkeys(raws))
-    provenance = Provenance(_provenance_triples(store, {r[1] for r in raws}))
+    foci = {focus for bucket in kept.values() for focus, _value in bucket}
+    provenance = Provenance(_provenance_triples(store, foci))
     results = sorted({_attribute(r, provenance) for r in raws}, key=result_order)
     if cap is None:
         return ValidationReport(results)
@@ -161,31 +162,34 @@ def _class_closure(store: Store, classes: Iterable[str]) -> dict[str, list[str]]
     return out
 
 
-_PROV_QUERY = """
-SELECT ?f ?s ?p ?o WHERE {{
-  {values}
-  {{ VALUES ?p {{ <{derived}> <{path}> <{line}> }} ?f ?p ?o BIND(?f AS ?s) }}
-  UNION {{ ?f <{derived}> ?s . ?s <{path}> ?o BIND(<{path}> AS ?p) }}
-  UNION {{ {{ ?s <{source}> ?f }} UNION {{ ?s <{target}> ?f }}
-          VALUES ?p {{ <{source}> <{prop}> <{target}> <{derived}> <{line}> }} ?s ?p ?o }}
-  UNION {{ {{ ?a <{source}> ?f }} UNION {{ ?a <{target}> ?f }} ?a <{derived}> ?s . ?s <{path}> ?o BIND(<{path}> AS ?p) }}
-}}"""
-
-
-def _provenance_triples(store: Store, foci: set[str]) -> list[Triple]:
-    """The triples report.Provenance needs to locate results about ``foci`` (N-Triples terms)."""
-    names = dict(derived=PROV.wasDerivedFrom.value, path=KGO.sourcePath.value, line=KGO.sourceLine.value,
-                 source=OWL.annotatedSource.value, prop=OWL.annotatedProperty.value, target=OWL.annotatedTarget.value)
+def _provenance_triples(store: Store, foci: Iterable) -> list[Triple]:
+    """The triples report.Provenance needs to locate results about ``foci`` (store terms), by index lookups."""
+    own = (PROV.wasDerivedFrom, KGO.sourcePath, KGO.sourceLine)
+    axiom_parts = (OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget, PROV.wasDerivedFrom, KGO.sourceLine)
     out: set[Triple] = set()
-    iris = sorted(f for f in foci if f.startswith("<"))
-    for start in range(0, len(iris), 400):
-        q = _PROV_QUERY.format(values=f"VALUES ?f {{ {' '.join(iris[start:start + 400])} }}", **names)
-        out.update(Triple(r["s"], r["p"], r["o"]) for r in store.query(q, use_default_graph_as_union=True))
-    q = _PROV_QUERY.format(values="", **names)  # blank nodes cannot be written in a query: bind ?f instead
-    for f in sorted(f for f in foci if f.startswith("_:")):
-        rows = store.query(q, use_default_graph_as_union=True, substitutions={Variable("f"): BlankNode(f[2:])})
-        out.update(Triple(r["s"], r["p"], r["o"]) for r in rows)
-    return list(out)
+
+    def take(s, p) -> list:
+        found = [Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(s, p, None)]
+        out.update(found)
+        return found
+
+    def notes_of(node) -> None:
+        for t in take(node, PROV.wasDerivedFrom):
+            if not isinstance(t.object, Literal):
+                take(t.object, KGO.sourcePath)
+
+    for f in foci:
+        if isinstance(f, Literal):
+            continue
+        for p in own:
+            take(f, p)
+        notes_of(f)
+        axioms = {q.subject for p in (OWL.annotatedSource, OWL.annotatedTarget) for q in store.quads_for_pattern(None, p, f)}
+        for a in axioms:
+            for p in axiom_parts:
+                take(a, p)
+            notes_of(a)
+    return [Triple(t.subject, t.predicate, unwrap(t.object)) for t in out]
 
 
 # pyoxigraph stores XSD numeric, boolean and date literals in canonical form ("01"^^xsd:positiveInteger
