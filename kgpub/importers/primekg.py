@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 import polars as pl
 
 from .. import __version__
@@ -35,7 +36,6 @@ from .primekg_summary import ImportSummary, read_dataset_info, write_void
 SUBDIR = "primekg"
 FIRST_LINES = 20
 _REQUIRED = ("relation", "display_relation", "x_id", "x_type", "x_source", "y_id", "y_type", "y_source")
-_HIGH_BIT_MASK = (1 << 64) - 2
 
 
 @dataclass(frozen=True)
@@ -63,10 +63,37 @@ class ImportResult:
         return any(reason.is_bad and n for reason, n in self.summary.dropped_counts().items())
 
 
+class SeenEdges:
+    """Edge keys seen so far (sorted uint64) with the orientations seen for each (bit 1: as is, bit 2: swapped)."""
+
+    def __init__(self) -> None:
+        self.keys = np.empty(0, dtype=np.uint64)
+        self.bits = np.empty(0, dtype=np.uint8)
+
+    def lookup(self, keys: np.ndarray) -> np.ndarray:
+        if self.keys.size == 0:
+            return np.zeros(keys.size, dtype=np.uint8)
+        idx = np.minimum(np.searchsorted(self.keys, keys), self.keys.size - 1)
+        return np.where(self.keys[idx] == keys, self.bits[idx], 0).astype(np.uint8)
+
+    def add(self, keys: np.ndarray, bits: np.ndarray) -> None:
+        """Merge unique ``keys`` with their orientation ``bits``."""
+        if self.keys.size:
+            idx = np.minimum(np.searchsorted(self.keys, keys), self.keys.size - 1)
+            found = self.keys[idx] == keys
+            np.bitwise_or.at(self.bits, idx[found], bits[found])
+            keys, bits = keys[~found], bits[~found]
+        if keys.size:
+            order = np.argsort(keys)
+            keys, bits = keys[order], bits[order]
+            at = np.searchsorted(self.keys, keys)
+            self.keys = np.insert(self.keys, at, keys)
+            self.bits = np.insert(self.bits, at, bits)
+
+
 @dataclass
 class _State:
-    seen_edges: pl.Series = field(default_factory=lambda: pl.Series("h", [], dtype=pl.UInt64))
-    seen_rows: pl.Series = field(default_factory=lambda: pl.Series("h", [], dtype=pl.UInt64))
+    edges: SeenEdges = field(default_factory=SeenEdges)
     labelled: pl.Series = field(default_factory=lambda: pl.Series("iri", [], dtype=pl.String))
     typed: pl.Series = field(default_factory=lambda: pl.Series("h", [], dtype=pl.UInt64))
 
@@ -158,23 +185,22 @@ class PrimekgTransformer:
             *[pl.when("swapped").then(f"y_{c}").otherwise(f"x_{c}").alias(f"s_{c}") for c in ("kind", "id", "name")],
             *[pl.when("swapped").then(f"x_{c}").otherwise(f"y_{c}").alias(f"o_{c}") for c in ("kind", "id", "name")],
         )
-        edge_key = pl.struct("rule", "s_kind", "s_id", "o_kind", "o_id").hash(seed=7) & pl.lit(_HIGH_BIT_MASK, dtype=pl.UInt64)
-        rows = rows.with_columns(edge_key.alias("hc")).with_columns(
-            (pl.col("hc") | pl.col("swapped").cast(pl.UInt64)).alias("hr")
-        )
+        edge_key = pl.struct("rule", "s_kind", "s_id", "o_kind", "o_id").hash(seed=7)
+        rows = rows.with_columns(edge_key.alias("hc"), (pl.col("swapped").cast(pl.UInt8) + 1).alias("bit"))
         state = self._state
-        rows = rows.with_columns(
-            (pl.col("hr").is_in(state.seen_rows.implode()) | ~pl.col("hr").is_first_distinct()).alias("dup"),
-            (pl.col("hc").is_in(state.seen_edges.implode()) | ~pl.col("hc").is_first_distinct()).alias("seen"),
+        prior = state.edges.lookup(rows["hc"].to_numpy())
+        rows = rows.with_columns(pl.Series("prior", prior)).with_columns(
+            (((pl.col("prior") & pl.col("bit")) != 0) | ~pl.struct("hc", "bit").is_first_distinct()).alias("dup"),
+            ((pl.col("prior") != 0) | ~pl.col("hc").is_first_distinct()).alias("seen"),
         )
-        state.seen_rows = pl.concat([state.seen_rows, rows.filter(~pl.col("dup"))["hr"]])
+        merged = rows.group_by("hc").agg(pl.col("bit").bitwise_or())
+        state.edges.add(merged["hc"].to_numpy(), merged["bit"].to_numpy())
         drop = pl.when("dup").then(pl.lit(DropReason.EXACT_DUPLICATE.value)).when("seen").then(
             pl.lit(DropReason.MIRRORED.value)
         )
         rows = rows.with_columns(drop.alias("reason"))
         self._drop_rows(rows.filter(pl.col("reason").is_not_null()), diagnose=False)
         kept = rows.filter(pl.col("reason").is_null())
-        state.seen_edges = pl.concat([state.seen_edges, kept["hc"]])
         return kept.select("line", "rule", "predicate", "relation", "display_relation", "x_type", "x_source", "x_id",
                            "y_type", "y_source", "y_id", "s_kind", "s_id", "s_name", "o_kind", "o_id", "o_name")
 

@@ -24,7 +24,7 @@ COLUMNS = (
     "y_index", "y_id", "y_type", "y_name", "y_source",
 )
 _QUOTED_FIELD = r'"(?:[^"]|"")*"'
-DEFAULT_BATCH_BYTES = 96 << 20
+DEFAULT_BATCH_BYTES = 48 << 20
 
 
 class HeaderError(InputError):

@@ -62,7 +62,10 @@ def _nodes(mapping: PrimekgMapping, sizes: list[int], rng: np.random.Generator) 
     for kind, size in zip(mapping.kinds, sizes):
         offset = same_prefix.get(kind.prefix, 0) * 2_000_000  # GO ids are unique across its three kinds
         same_prefix[kind.prefix] = same_prefix.get(kind.prefix, 0) + 1
-        numbers = offset + rng.choice(np.arange(1, 20 * size + 100), size=size, replace=False)
+        upper = 20 * size + 100
+        if kind.synth_width:  # ids must keep their width (DrugBank DB + 5 digits)
+            upper = min(upper, 10**kind.synth_width)
+        numbers = offset + rng.choice(np.arange(1, upper), size=size, replace=False)
         ids = pl.Series(numbers).cast(pl.String)
         if kind.synth_width:
             ids = ids.str.zfill(kind.synth_width)

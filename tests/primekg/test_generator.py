@@ -21,3 +21,19 @@ def test_deterministic_and_shaped(tmp_path, mapping):
     assert top == max(mapping.relations, key=lambda r: r.kg_rows).relation
     grouped = frame.filter(pl.col("x_source") == "MONDO_grouped")["x_id"]
     assert grouped.len() and grouped.str.contains(r"^\d+_\d+$").all()
+
+
+def test_full_size_node_pools_have_valid_ids(mapping):
+    """At release size every generated id still matches its bioregistry pattern (DrugBank keeps 5 digits)."""
+    import numpy as np
+
+    from kgpub.importers.synth_primekg import _nodes
+
+    nodes = _nodes(mapping, [k.kg_nodes for k in mapping.kinds], np.random.default_rng(0))
+    assert nodes.height == sum(k.kg_nodes for k in mapping.kinds)
+    for kind in mapping.kinds:
+        ids = nodes.filter((pl.col("type") == kind.node_type) & (pl.col("source") == kind.source))["id"]
+        members = ids.str.split(kind.group_separator).explode() if kind.grouped else ids
+        padded = members.str.zfill(kind.pad) if kind.pad else members
+        assert padded.str.contains(kind.pattern).all(), kind
+        assert ids.n_unique() == ids.len()
