@@ -1,20 +1,16 @@
-"""The competency questions of queries/*.rq, run against emitted documents, with their expected answers."""
+"""The competency questions of queries/*.rq, run against a real build, with their expected answers."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import shutil
+
 import pytest
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import RdfFormat, Store
 
-from kgpub.emit.documents import article_quads
-from kgpub.emit.publications import publication_quads
-from kgpub.sources.article import read_article
-from kgpub.sources.reference_note import read_reference_note
-from kgpub.vocab import KGO, RDFS
-
-from .conftest import context, note_from, note_from_text, store_of
+from kgpub.build import build_garden
 
 QUERIES = Path(__file__).resolve().parents[2] / "queries"
 
@@ -34,23 +30,20 @@ References
 
 
 @pytest.fixture(scope="module")
-def store(article_seed, reference_seed, tmp_path_factory):
-    quads = []
-    note = note_from(article_seed)
-    ctx = context(note)
-    quads += article_quads(read_article(note, ctx.log), ctx)
-    second = note_from_text(tmp_path_factory.mktemp("g"), "review.txt", SECOND)
-    ctx2 = context(second)
-    quads += article_quads(read_article(second, ctx2.log), ctx2)
-    ref = note_from(reference_seed)
-    ctx3 = context(ref)
-    pub = read_reference_note(ref, ctx3.log)
-    quads += publication_quads(pub, ctx3)
-    # an edge with evidence, in the edge pattern the build uses (docs/design.md)
-    pten, akt1 = NamedNode("https://example.org/kg/u/pten"), NamedNode("https://example.org/kg/g/akt1")
-    quads += [ctx3.quad(pten, RDFS.label, Literal("PTEN")), ctx3.quad(akt1, RDFS.label, Literal("AKT1"))]
-    quads += ctx3.edge(pten, KGO["inhibits"], akt1, [(KGO["evidence"], NamedNode("https://example.org/kg/publication/pubmed/11154276"))])
-    return store_of(quads)
+def store(article_seed, reference_seed, example_garden, tmp_path_factory):
+    """A real build of the example garden, the seed article and reference note, and a second short article.
+
+    (The entity seed is left out: its permalink is the example garden's AKT1 note's.)"""
+    garden = tmp_path_factory.mktemp("cq-garden")
+    shutil.copytree(example_garden, garden / "examples")
+    for seed in (article_seed, reference_seed):
+        shutil.copy(seed, garden / seed.name)
+    (garden / "review.txt").write_text(SECOND, encoding="utf-8")
+    dist = tmp_path_factory.mktemp("cq-dist")
+    build_garden(garden, dist)
+    store = Store()
+    store.bulk_load(path=str(dist / "kg.nq"), format=RdfFormat.N_QUADS)
+    return store
 
 
 def run(store, name):
@@ -85,3 +78,12 @@ def test_publications_supporting_edge(store):
     rows, expected = run(store, "publications_supporting_edge")
     assert [{"publication": r["publication"]} for r in rows] == expected
     assert rows[0]["title"].startswith("Akt phosphorylates and negatively regulates")
+
+
+def test_supports_claim_of_a_reference_note_is_evidence_on_the_edge(store):
+    query = """PREFIX kgo: <https://w3id.org/kgpub/ontology/> PREFIX owl: <http://www.w3.org/2002/07/owl#>
+    PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+    SELECT DISTINCT ?pub WHERE { ?ax owl:annotatedSource ?s ; owl:annotatedProperty kgo:inhibits ;
+      owl:annotatedTarget ?o ; kgo:evidence ?pub . ?s rdfs:label "AKT1" . ?o rdfs:label "FOXO1" }"""
+    pubs = {row["pub"].value for row in store.query(query, use_default_graph_as_union=True)}
+    assert pubs == {"https://example.org/kg/publication/pubmed/17604717"}
