@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import shutil
 
+from conftest import load_store
 from kgpub.build import build_garden
-
-from .conftest import load_store
 
 EVIDENCE = """PREFIX kgo: <https://w3id.org/kgpub/ontology/> PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -17,7 +16,7 @@ SELECT DISTINCT ?sl ?ol ?pub WHERE { GRAPH ?g { ?ax a owl:Axiom ; owl:annotatedS
 
 def test_evidence_from_a_pmid_on_the_line_and_from_a_supports_claim(example_dist):
     _, dist = example_dist
-    rows = {(r["sl"].value, r["ol"].value, r["pub"].value) for r in load_store(dist).query(EVIDENCE)}
+    rows = {(r["sl"].value, r["ol"].value, r["pub"].value) for r in load_store(dist).query(EVIDENCE, use_default_graph_as_union=True)}
     assert ("AKT1", "ASK1", "https://example.org/kg/publication/pubmed/11154276") in rows  # PMID on the line
     assert ("AKT1", "FOXO1", "https://example.org/kg/publication/pubmed/17604717") in rows  # supports: claim
     assert all(pub.startswith("https://example.org/kg/publication/") for _, _, pub in rows)
