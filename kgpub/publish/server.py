@@ -1,6 +1,6 @@
 """The SPARQL 1.1 Protocol server of ``kgpub serve``.
 
-An HTTP/1.1 (keep-alive) front end that enforces kgpub's policies (read-only
+An HTTP/1.1 (keep-alive, asyncio, see :mod:`.http1`) front end that enforces kgpub's policies (read-only
 unless ``allow_update`` and a bearer token, no ``SERVICE`` unless allowed, CORS,
 content negotiation, service description) and a pool of worker *processes*
 that run the queries on the on-disk pyoxigraph store.  A query that outlives
@@ -10,23 +10,22 @@ serialised result is capped at ``max_result_bytes``.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import io
 import logging
 import os
-import queue
 import re
 import subprocess
 import sys
 import threading
-import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from multiprocessing.connection import Connection
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from ..errors import ConfigError
+from .http1 import Http1Server, HttpRequest, HttpResponse
 
 log = logging.getLogger(__name__)
 
@@ -214,11 +213,13 @@ class _Worker:
 
 
 class WorkerPool:
-    """Worker processes holding the store; a request that times out kills its worker."""
+    """Worker processes holding the store, driven from the server's event loop: a request is
+    written to an idle worker's pipe and its answer read when the pipe is readable; a request
+    that outlives its timeout kills its worker, which is replaced."""
 
     def __init__(self, path: Path, size: int, writable: bool):
         self.path, self.writable = str(path), writable
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
         for _ in range(size):
@@ -228,22 +229,44 @@ class WorkerPool:
         worker = _Worker(self.path, self.writable)
         with self._lock:
             self._all.append(worker)
-        self._idle.put(worker)
+        self._idle.put_nowait(worker)
 
-    def run(self, request: dict, timeout: float) -> tuple[int, str, bytes]:
-        deadline = time.monotonic() + timeout
+    async def run(self, request: dict, timeout: float) -> tuple[int, str, bytes]:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
         try:
-            worker = self._idle.get(timeout=timeout)
-        except queue.Empty:
-            return 503, "text/plain", f"all workers busy for {timeout:g} s; try again later".encode()
+            worker = self._idle.get_nowait()
+        except asyncio.QueueEmpty:
+            try:
+                worker = await asyncio.wait_for(self._idle.get(), timeout)
+            except asyncio.TimeoutError:
+                return 503, "text/plain", f"all workers busy for {timeout:g} s; try again later".encode()
+        answer: asyncio.Future = loop.create_future()
+        fd = worker.inbox.fileno()
+
+        def readable() -> None:
+            loop.remove_reader(fd)
+            if not answer.done():
+                try:
+                    answer.set_result(worker.inbox.recv())
+                except Exception as error:  # EOF: the worker died
+                    answer.set_exception(error)
+
+        def expired() -> None:
+            if not answer.done():
+                answer.set_exception(TimeoutError())
+
+        timer = loop.call_at(deadline, expired)
         try:
             worker.outbox.send(request)
-            if worker.inbox.poll(max(0.0, deadline - time.monotonic())):
-                reply = worker.inbox.recv()
-                self._idle.put(worker)
-                return reply
-        except (EOFError, OSError, BrokenPipeError):
-            pass
+            loop.add_reader(fd, readable)
+            reply = await answer
+            self._idle.put_nowait(worker)
+            return reply
+        except (TimeoutError, EOFError, OSError):
+            loop.remove_reader(fd)
+        finally:
+            timer.cancel()
         with self._lock:
             self._all.remove(worker)
         worker.kill()
@@ -291,18 +314,16 @@ class SparqlServer:
     def __init__(self, config: ServerConfig):
         self.config = config
         self.pool = WorkerPool(config.store, 1 if config.allow_update else config.workers, config.allow_update)
-        handler = _make_handler(self)
         try:
-            self.httpd = ThreadingHTTPServer((config.host, config.port), handler)
+            self.httpd = Http1Server(config.host, config.port, SparqlApp(self).handle)
         except OSError as error:
             self.pool.close()
             raise ConfigError(f"cannot listen on {config.host}:{config.port}: {error}") from error
-        self.httpd.daemon_threads = True
         self.url = f"http://{config.host}:{self.httpd.server_address[1]}/sparql"
         self._thread: threading.Thread | None = None
 
     def serve_forever(self) -> None:
-        self.httpd.serve_forever(poll_interval=0.2)
+        self.httpd.serve_forever()
 
     def start(self) -> "SparqlServer":
         """Serve in a background thread (tests, embedding)."""
@@ -324,135 +345,111 @@ class SparqlServer:
         self.close()
 
 
-def _make_handler(server: SparqlServer):
-    config = server.config
+_TEXT = "text/plain; charset=utf-8"
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        server_version = "kgpub"
-        disable_nagle_algorithm = True  # small answers must not wait for delayed ACKs
 
-        def log_message(self, fmt, *args) -> None:
-            log.debug("%s - %s", self.address_string(), fmt % args)
+class SparqlApp:
+    """The protocol and the policies: one :class:`HttpRequest` in, one :class:`HttpResponse` out."""
 
-        def _reply(self, status: int, ctype: str, body: bytes, extra: dict | None = None) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            if config.cors:
-                self.send_header("Access-Control-Allow-Origin", "*")
-            for k, v in (extra or {}).items():
-                self.send_header(k, v)
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
+    def __init__(self, server: SparqlServer):
+        self.server = server
+        self.config = server.config
 
-        def _error(self, status: int, message: str, extra: dict | None = None) -> None:
-            self._reply(status, "text/plain; charset=utf-8", (message + "\n").encode(), extra)
+    def _reply(self, status: int, ctype: str, body: bytes, extra: dict | None = None) -> HttpResponse:
+        headers = {"Access-Control-Allow-Origin": "*"} if self.config.cors else {}
+        headers.update(extra or {})
+        return HttpResponse(status, ctype, body, headers)
 
-        def do_OPTIONS(self) -> None:
-            self._reply(204, "text/plain", b"", {
+    def _error(self, status: int, message: str, extra: dict | None = None) -> HttpResponse:
+        return self._reply(status, _TEXT, (message + "\n").encode(), extra)
+
+    async def handle(self, request: HttpRequest) -> HttpResponse:
+        url = urlsplit(request.target)
+        params = parse_qs(url.query, keep_blank_values=True)
+        method = request.method
+        if method == "OPTIONS":
+            return self._reply(204, "text/plain", b"", {
                 "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
                 "Access-Control-Allow-Headers": "Content-Type, Accept, Authorization",
                 "Access-Control-Max-Age": "86400"})
-
-        def do_GET(self) -> None:
-            url = urlsplit(self.path)
-            self._dispatch(url.path, parse_qs(url.query, keep_blank_values=True), None, None)
-
-        do_HEAD = do_GET
-
-        def do_POST(self) -> None:
-            url = urlsplit(self.path)
-            params = parse_qs(url.query, keep_blank_values=True)
-            try:
-                length = int(self.headers.get("Content-Length") or 0)
-            except ValueError:
-                return self._error(400, "bad Content-Length")
-            if length > 16 << 20:
-                return self._error(413, "request body larger than 16 MiB")
-            body = self.rfile.read(length) if length else b""
-            ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if method in ("GET", "HEAD"):
+            return await self._dispatch(request, url.path, params, None, None)
+        if method == "POST":
+            ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
             if ctype == "application/x-www-form-urlencoded":
-                for k, v in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items():
+                for k, v in parse_qs(request.body.decode("utf-8", "replace"), keep_blank_values=True).items():
                     params.setdefault(k, []).extend(v)
-                self._dispatch(url.path, params, None, None)
-            elif ctype in ("application/sparql-query", "application/sparql-update"):
-                self._dispatch(url.path, params, ctype, body.decode("utf-8", "replace"))
-            else:
-                self._error(415, f"unsupported Content-Type {ctype!r}: use application/sparql-query, "
-                                 "application/sparql-update or a form")
+                return await self._dispatch(request, url.path, params, None, None)
+            if ctype in ("application/sparql-query", "application/sparql-update"):
+                return await self._dispatch(request, url.path, params, ctype, request.body.decode("utf-8", "replace"))
+            return self._error(415, f"unsupported Content-Type {ctype!r}: use application/sparql-query, "
+                                    "application/sparql-update or a form")
+        if method in ("PUT", "DELETE", "PATCH"):
+            return self._write_refused()
+        return self._error(501, f"method {method} is not supported", {"Allow": "GET, HEAD, POST, OPTIONS"})
 
-        def do_PUT(self) -> None:
-            self._write_refused()
+    def _write_refused(self) -> HttpResponse:
+        if not self.config.allow_update:
+            return self._error(403, "this endpoint is read-only (start kgpub serve with --allow-update)")
+        return self._error(405, "Graph Store writes are not offered; use SPARQL Update", {"Allow": "GET, POST, OPTIONS"})
 
-        do_DELETE = do_PATCH = do_PUT
+    async def _dispatch(self, request: HttpRequest, path: str, params: dict, body_type: str | None,
+                  body: str | None) -> HttpResponse:
+        if path not in ("/sparql", "/sparql/", "/store"):
+            return self._error(404, f"no such resource {path}; the SPARQL endpoint is /sparql")
+        if path == "/store":
+            graph = (params.get("graph") or [None])[0]
+            if request.method not in ("GET", "HEAD") or graph is None:
+                return self._write_refused() if request.method == "POST" else self._error(400, "?graph=IRI needed")
+            return await self._query(request, f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph.replace('>', '%3E')}> "
+                                        "{ ?s ?p ?o } }", params, default_graph_ok=False)
+        queries = params.get("query", [])
+        updates = params.get("update", [])
+        if body_type == "application/sparql-query":
+            queries = [body]
+        elif body_type == "application/sparql-update":
+            updates = [body]
+        if len(queries) + len(updates) > 1:
+            return self._error(400, "give exactly one query or update")
+        if updates:
+            if request.method != "POST":
+                return self._error(400, "updates must be sent with POST")
+            return await self._update(request, updates[0])
+        if not queries:
+            return self._describe(request, params)
+        return await self._query(request, queries[0], params)
 
-        def _write_refused(self) -> None:
-            if not config.allow_update:
-                return self._error(403, "this endpoint is read-only (start kgpub serve with --allow-update)")
-            self._error(405, "Graph Store writes are not offered; use SPARQL Update", {"Allow": "GET, POST, OPTIONS"})
+    def _describe(self, request: HttpRequest, params: dict) -> HttpResponse:
+        chosen = negotiate(request.headers.get("accept"), (params.get("format") or [None])[0], "graph")
+        if chosen is None:
+            return self._error(406, "the service description is offered as " + ", ".join(GRAPH_FORMATS.values()))
+        from pyoxigraph import RdfFormat, parse, serialize
+        host = request.headers.get("host") or f"{self.config.host}:{self.server.httpd.server_address[1]}"
+        turtle = service_description(self.config, f"http://{host}/sparql")
+        fmt = {"turtle": RdfFormat.TURTLE, "ntriples": RdfFormat.N_TRIPLES, "jsonld": RdfFormat.JSON_LD,
+               "rdfxml": RdfFormat.RDF_XML}[chosen[0]]
+        body = turtle.encode() if chosen[0] == "turtle" else serialize(parse(turtle, format=RdfFormat.TURTLE), format=fmt)
+        return self._reply(200, chosen[1], body)
 
-        def _dispatch(self, path: str, params: dict, body_type: str | None, body: str | None) -> None:
-            if path not in ("/sparql", "/sparql/", "/store"):
-                return self._error(404, f"no such resource {path}; the SPARQL endpoint is /sparql")
-            if path == "/store":
-                graph = (params.get("graph") or [None])[0]
-                if self.command not in ("GET", "HEAD") or graph is None:
-                    return self._write_refused() if self.command == "POST" else self._error(400, "?graph=IRI needed")
-                return self._query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph.replace('>', '%3E')}> "
-                                   "{ ?s ?p ?o } }", params, default_graph_ok=False)
-            queries = params.get("query", [])
-            updates = params.get("update", [])
-            if body_type == "application/sparql-query":
-                queries = [body]
-            elif body_type == "application/sparql-update":
-                updates = [body]
-            if len(queries) + len(updates) > 1:
-                return self._error(400, "give exactly one query or update")
-            if updates:
-                if self.command != "POST":
-                    return self._error(400, "updates must be sent with POST")
-                return self._update(updates[0])
-            if not queries:
-                return self._describe(params)
-            self._query(queries[0], params)
+    async def _query(self, request: HttpRequest, text: str, params: dict, default_graph_ok: bool = True) -> HttpResponse:
+        if not self.config.allow_service and uses_service(text):
+            return self._error(403, "federated queries (SERVICE) are refused by this endpoint")
+        job = {"op": "query", "text": text, "accept": request.headers.get("accept"),
+               "format": (params.get("format") or [None])[0],
+               "default_graphs": params.get("default-graph-uri", []) if default_graph_ok else [],
+               "named_graphs": params.get("named-graph-uri", []), "cap": self.config.max_result_bytes}
+        return self._reply(*await self.server.pool.run(job, self.config.timeout))
 
-        def _describe(self, params: dict) -> None:
-            chosen = negotiate(self.headers.get("Accept"), (params.get("format") or [None])[0], "graph")
-            if chosen is None:
-                return self._error(406, "the service description is offered as " + ", ".join(GRAPH_FORMATS.values()))
-            from pyoxigraph import RdfFormat, parse, serialize
-            host = self.headers.get("Host") or f"{config.host}:{server.httpd.server_address[1]}"
-            turtle = service_description(config, f"http://{host}/sparql")
-            fmt = {"turtle": RdfFormat.TURTLE, "ntriples": RdfFormat.N_TRIPLES, "jsonld": RdfFormat.JSON_LD,
-                   "rdfxml": RdfFormat.RDF_XML}[chosen[0]]
-            body = turtle.encode() if chosen[0] == "turtle" else serialize(parse(turtle, format=RdfFormat.TURTLE), format=fmt)
-            self._reply(200, chosen[1], body)
-
-        def _query(self, text: str, params: dict, default_graph_ok: bool = True) -> None:
-            if not config.allow_service and uses_service(text):
-                return self._error(403, "federated queries (SERVICE) are refused by this endpoint")
-            request = {"op": "query", "text": text, "accept": self.headers.get("Accept"),
-                       "format": (params.get("format") or [None])[0],
-                       "default_graphs": params.get("default-graph-uri", []) if default_graph_ok else [],
-                       "named_graphs": params.get("named-graph-uri", []), "cap": config.max_result_bytes}
-            status, ctype, body = server.pool.run(request, config.timeout)
-            self._reply(status, ctype, body)
-
-        def _update(self, text: str) -> None:
-            if not config.allow_update:
-                return self._error(403, "this endpoint is read-only (start kgpub serve with --allow-update)")
-            given = (self.headers.get("Authorization") or "").removeprefix("Bearer ").strip()
-            if not hmac.compare_digest(given.encode(), (config.update_token or "").encode()):
-                return self._error(401, "updates need 'Authorization: Bearer <token>'",
-                                   {"WWW-Authenticate": 'Bearer realm="kgpub"'})
-            if not config.allow_service and uses_service(text):
-                return self._error(403, "federated queries (SERVICE) are refused by this endpoint")
-            status, ctype, body = server.pool.run({"op": "update", "text": text, "cap": 0}, config.timeout)
-            self._reply(status, ctype, body)
-
-    return Handler
+    async def _update(self, request: HttpRequest, text: str) -> HttpResponse:
+        if not self.config.allow_update:
+            return self._error(403, "this endpoint is read-only (start kgpub serve with --allow-update)")
+        given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        if not hmac.compare_digest(given.encode(), (self.config.update_token or "").encode()):
+            return self._error(401, "updates need 'Authorization: Bearer <token>'",
+                               {"WWW-Authenticate": 'Bearer realm="kgpub"'})
+        if not self.config.allow_service and uses_service(text):
+            return self._error(403, "federated queries (SERVICE) are refused by this endpoint")
+        return self._reply(*await self.server.pool.run({"op": "update", "text": text, "cap": 0}, self.config.timeout))
 
 
 def graph_sizes(store_path: Path) -> tuple[tuple[str, int], ...]:
