@@ -73,19 +73,22 @@ class SeenEdges:
     def lookup(self, keys: np.ndarray) -> np.ndarray:
         if self.keys.size == 0:
             return np.zeros(keys.size, dtype=np.uint8)
-        idx = np.minimum(np.searchsorted(self.keys, keys), self.keys.size - 1)
+        order = np.argsort(keys)  # sorted needles: searchsorted walks the table once
+        idx = np.empty(keys.size, dtype=np.intp)
+        idx[order] = np.searchsorted(self.keys, keys[order])
+        idx = np.minimum(idx, self.keys.size - 1)
         return np.where(self.keys[idx] == keys, self.bits[idx], 0).astype(np.uint8)
 
     def add(self, keys: np.ndarray, bits: np.ndarray) -> None:
         """Merge unique ``keys`` with their orientation ``bits``."""
+        order = np.argsort(keys)
+        keys, bits = keys[order], bits[order]
         if self.keys.size:
             idx = np.minimum(np.searchsorted(self.keys, keys), self.keys.size - 1)
             found = self.keys[idx] == keys
-            np.bitwise_or.at(self.bits, idx[found], bits[found])
+            self.bits[idx[found]] |= bits[found]  # keys are unique: no repeated index
             keys, bits = keys[~found], bits[~found]
         if keys.size:
-            order = np.argsort(keys)
-            keys, bits = keys[order], bits[order]
             at = np.searchsorted(self.keys, keys)
             self.keys = np.insert(self.keys, at, keys)
             self.bits = np.insert(self.bits, at, bits)
