@@ -18,10 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "stores"))
 
 from distgen import GENES, write_dist  # noqa: E402
-from servers import start_oxigraph  # noqa: E402
+from servers import start_kgpub_serve, start_oxigraph  # noqa: E402
 
-from kgpub.publish.server import ServerConfig, SparqlServer, graph_sizes  # noqa: E402
-from kgpub.publish.store import load_build  # noqa: E402
 
 
 def timed_lookups(session: requests.Session, url: str, queries: list[str]) -> float:
@@ -44,15 +42,15 @@ def main(n: int = 1000, rounds: int = 10) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         write_dist(tmp / "dist", base=base, notes=len(GENES), extra_ntriples=100_000)
-        load_build(tmp / "dist", tmp / "store")
         (tmp / "ox").mkdir()
         subprocess.run(["oxigraph", "load", "--location", str(tmp / "ox" / "data"), "--file",
                         str(tmp / "dist" / "kg.nq")], check=True, capture_output=True)
         ox = start_oxigraph(tmp / "ox", read_only=True, extra=["--union-default-graph"])
+        kg = None
         try:
-            with SparqlServer(ServerConfig(tmp / "store", port=0, graphs=graph_sizes(tmp / "store"))) as server, \
-                    requests.Session() as ours_s, requests.Session() as theirs_s:
-                targets = [(ours_s, server.url), (theirs_s, f"{ox.base_url}/query")]
+            kg = start_kgpub_serve(tmp / "dist", tmp / "kg", timeout=300)  # its own process, like `oxigraph serve`
+            with requests.Session() as ours_s, requests.Session() as theirs_s:
+                targets = [(ours_s, f"{kg.base_url}/sparql"), (theirs_s, f"{ox.base_url}/query")]
                 spent = [0.0, 0.0]
                 for session, url in targets:
                     timed_lookups(session, url, queries[:20])  # warm up
@@ -62,6 +60,8 @@ def main(n: int = 1000, rounds: int = 10) -> None:
                         spent[targets.index((session, url))] += timed_lookups(session, url, queries[r:r + block])
         finally:
             ox.stop()
+            if kg is not None:
+                kg.stop()
     ours, theirs = n / spent[0], n / spent[1]
     print(f"kgpub serve:     {ours:,.0f} lookups/s")
     print(f"oxigraph server: {theirs:,.0f} lookups/s")

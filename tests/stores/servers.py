@@ -189,3 +189,25 @@ def start_virtuoso(folder: Path, *, timeout: float = 60) -> Server:
         stop(proc)
         raise
     return Server(base, proc, folder)
+
+
+def start_kgpub_serve(dist: Path, folder: Path, *, extra: list[str] | None = None, env: dict | None = None,
+                      timeout: float = 60) -> Server:
+    """``kgpub serve DIST --store folder/store`` as its own process on a free port."""
+    import os
+    import sys
+
+    folder.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    log = folder / "kgpub-serve.log"
+    command = [sys.executable, "-c", "from kgpub.cli import run; run()", "serve", str(dist),
+               "--store", str(folder / "store"), "--port", str(port), *(extra or [])]
+    proc = subprocess.Popen(command, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+                            env={**os.environ, **(env or {})})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(f"{base}/sparql?query=ASK%7B%7D", proc, timeout, log)
+    except Exception:
+        stop(proc)
+        raise
+    return Server(base, proc, folder)
