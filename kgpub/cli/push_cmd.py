@@ -23,11 +23,8 @@ def push(
     chunk_mb: float = typer.Option(8.0, "--chunk-mb", help="Size of upload chunks in MiB."),
 ) -> None:
     """Push a build: replace each changed graph atomically, remove deleted ones, verify counts."""
-    from rich.progress import BarColumn, Progress, TextColumn
-
-    from ..publish.manifest import Manifest
-    from ..publish.push import Pusher
-    from ..publish.remote import Credentials, RemoteStore
+    from ..errors import InputError
+    from ..publish.remote import Credentials
 
     if auth not in ("basic", "digest"):
         raise typer.BadParameter(f"unknown auth {auth!r}: use basic or digest")
@@ -37,6 +34,21 @@ def push(
         if password is None:
             raise typer.BadParameter("--user needs the password in the KGPUB_PASSWORD environment variable")
         credentials = Credentials(user, password, auth)
+    try:
+        _run(dist, endpoint, update_endpoint, gsp_endpoint, credentials, force, chunk_mb)
+    except InputError as error:  # the build itself is unreadable: exit 1 (data), not 2 (tool)
+        typer.echo(f"kgpub: error: {error}", err=True)
+        raise typer.Exit(1) from None
+
+
+def _run(dist: Path, endpoint: str, update_endpoint: str | None, gsp_endpoint: str | None, credentials,
+         force: bool, chunk_mb: float) -> None:
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    from ..publish.manifest import Manifest
+    from ..publish.push import Pusher
+    from ..publish.remote import RemoteStore
+
     store = RemoteStore(endpoint, update_endpoint=update_endpoint, gsp_endpoint=gsp_endpoint,
                         credentials=credentials).detect()
     manifest = Manifest.read(dist)

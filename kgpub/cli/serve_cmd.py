@@ -25,11 +25,16 @@ def serve(
     allow_service: bool = typer.Option(False, "--allow-service", help="Allow federated SERVICE queries."),
 ) -> None:
     """Serve a build over the SPARQL 1.1 Protocol (loads only what changed since the last start)."""
+    from ..errors import InputError
     from ..publish.server import ServerConfig, SparqlServer, graph_sizes
     from ..publish.store import load_build
 
     store = store or (dist / ".store")
-    report = load_build(dist, store)
+    try:
+        report = load_build(dist, store)
+    except InputError as error:  # the build itself is unreadable: exit 1 (data), not 2 (tool)
+        typer.echo(f"kgpub: error: {error}", err=True)
+        raise typer.Exit(1) from None
     typer.echo(f"store {store}: {len(report.pushed)} graphs loaded, {len(report.skipped)} unchanged, "
                f"{len(report.removed)} removed", err=True)
     config = ServerConfig(store, host=host, port=port, timeout=timeout, max_result_bytes=int(max_result_mb * (1 << 20)),
