@@ -48,6 +48,8 @@ class Identifiers:
     def __init__(self, converter: curies.Converter, patterns: dict[str, re.Pattern[str]]):
         self._converter = converter
         self._patterns = patterns
+        # curies recomputes ``prefix_map`` on every access (milliseconds each): keep one copy.
+        self._uri_prefixes: dict[str, str] = dict(converter.prefix_map)
         self._cache: dict[str, Identifier] = {}
 
     @classmethod
@@ -128,9 +130,10 @@ class Identifiers:
                 raise IdentifierError(
                     f"{text!r}: local id {local!r} does not match the {norm_prefix} pattern {pattern.pattern}"
                 )
-        iri = self._converter.expand(f"{norm_prefix}:{local}")
-        if iri is None:
+        uri_prefix = self._uri_prefixes.get(norm_prefix)
+        if uri_prefix is None:
             raise IdentifierError(f"cannot expand {norm_prefix}:{local}")
+        iri = uri_prefix + local
         result = Identifier(norm_prefix, local, iri)
         self._cache[key] = result
         return result

@@ -52,8 +52,8 @@ class CappedReport(ValidationReport):
     def omitted(self) -> int:
         return sum(self.totals.values()) - len(self.results)
 
-    def summary(self) -> str:
-        text = super().summary()
+    def summary(self, *, per_message: int | None = None) -> str:
+        text = super().summary(per_message=per_message)
         if not self.omitted:
             return text
         head, _, rest = text.partition("\n")

@@ -77,14 +77,29 @@ class ValidationReport:
     def warnings(self) -> list[ValidationResult]:
         return [r for r in self.results if r.severity == "Warning"]
 
-    def summary(self) -> str:
-        """Human text for stderr: counts by severity, then one ``path:line: severity: message`` line per result."""
+    def summary(self, *, per_message: int | None = None) -> str:
+        """Human text for stderr: counts by severity, then one ``path:line: severity: message`` line per result.
+
+        With ``per_message``, at most that many lines are shown for each (severity, message) and the rest
+        are counted (``... and 1,880 more like this``); ``validation.ttl`` always holds every result.
+        """
         c = self.counts()
         head = (
             f"SHACL: {'conforms' if self.conforms else 'does not conform'}: "
             f"{c.get('Violation', 0)} violation(s), {c.get('Warning', 0)} warning(s), {c.get('Info', 0)} info"
         )
-        return "\n".join([head, *(str(r.diagnostic()) for r in sorted(self.results, key=_sort_key))])
+        lines = [head]
+        shown: dict[tuple[str, str], int] = {}
+        for r in sorted(self.results, key=_sort_key):
+            key = (r.severity, r.message)
+            shown[key] = shown.get(key, 0) + 1
+            if per_message is None or shown[key] <= per_message:
+                lines.append(str(r.diagnostic()))
+        if per_message is not None:
+            for (severity, message), n in sorted(shown.items()):
+                if n > per_message:
+                    lines.append(f"... and {n - per_message:,} more {severity.lower()}(s) like: {message}")
+        return "\n".join(lines)
 
     def to_triples(self) -> list[Triple]:
         """The report as a SHACL report graph plus kgo:sourcePath/kgo:sourceLine on each result."""

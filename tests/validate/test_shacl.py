@@ -118,3 +118,18 @@ def test_partitioned_equals_whole_on_generated_sample():
     assert len(whole.violations) == 4  # genes 0, 36, 72, 108: ENCODES a pathway
     assert {r.source_line for r in whole.violations} == {13}
     assert len(whole.warnings) == 18
+
+
+def test_summary_caps_lines_per_message_and_counts_the_rest():
+    from kgpub.validate.report import ValidationReport, ValidationResult
+
+    results = [
+        ValidationResult(f"n{i}.md", 3, "Warning", f"<https://example.org/kg/unresolved/x{i}>", None, None,
+                         "Link target has no published note", None, "http://www.w3.org/ns/shacl#NotConstraintComponent")
+        for i in range(25)
+    ]
+    report = ValidationReport(results)
+    full = report.summary().splitlines()
+    capped = report.summary(per_message=20).splitlines()
+    assert len(full) == 26
+    assert len(capped) == 22 and capped[-1].startswith("... and 5 more warning(s) like: Link target has no published note")
