@@ -31,6 +31,7 @@ from .model.entities import EntityNote
 from .model.notes import Note
 from .ontology import load_ontology_quads
 from .publish.files import GraphSet, WrittenFiles, union_triples, write_build
+from .publish.manifest import GraphEntry, Manifest
 from .sources.entity_note import read_entity_note
 from .sources.garden import read_garden
 from .vocab import KGO
@@ -52,6 +53,7 @@ class BuildResult:
     log: DiagnosticLog = field(default_factory=DiagnosticLog)
     report: object | None = None  # kgpub.validate.shacl.ValidationReport
     files: WrittenFiles | None = None
+    merged: list[GraphEntry] = field(default_factory=list)  # graphs listed from --with folders
 
     @property
     def conforms(self) -> bool:
@@ -71,6 +73,8 @@ class BuildResult:
         if self.report is not None:
             summary = getattr(self.report, "summary", None)
             lines.append("validation: " + (summary() if callable(summary) else ("conforms" if self.conforms else "violations")))
+        for entry in self.merged:
+            lines.append(f"with: {entry.iri} ({entry.triples} triples, {len(entry.files)} files)")
         if self.files is not None:
             lines.append(f"wrote: {', '.join(p.name for p in self.files.all())} in {self.out_dir}")
         return "\n".join(lines)
@@ -104,6 +108,9 @@ def build_garden(
     minter = IriMinter(base_iri)
     log = log if log is not None else DiagnosticLog()
     result = BuildResult(out_dir=out, log=log)
+    extra_dists = [Path(d) for d in extra_dists]
+    for dist in extra_dists:  # refuse a foreign base IRI or a missing manifest before building
+        _merge_extra_dist(Manifest(base_iri=base_iri, kgpub_version=__version__), dist, out)
     ids = Identifiers.default()
     tables = MappingTables.load(ids=ids)
     terms = OntologyTerms.load()
@@ -127,9 +134,6 @@ def build_garden(
     emitter.emit_all(lambda done: tick("emit", done, total))
     emitter.attach_support_claims()
     result.notes_published = total
-
-    for dist in extra_dists:
-        _add_extra_dist(Path(dist), graphs, log)
 
     ontology_graph = minter.graph("ontology")
     graphs.add(ontology_graph, load_ontology_quads(ontology_graph), role="ontology")
@@ -155,6 +159,14 @@ def build_garden(
             report_turtle = result.report.to_turtle()
         tick("validate", 1, 1)
     result.files = write_build(out, graphs, base_iri, report_turtle)
+    if extra_dists:
+        manifest = Manifest.read(out)
+        for dist in extra_dists:
+            _merge_extra_dist(manifest, dist, out)
+            if not dist.resolve().is_relative_to(out.resolve()):
+                log.warning(str(dist), None, f"--with folder is outside {out}; the manifest refers to it by a relative path", code="with")
+        manifest.write(out)
+        result.merged = [g for g in manifest.graphs if g.iri not in _graph_iris(graphs)]
     result.graphs = len(graphs.graphs)
     result.triples = data_triples
     return result
@@ -353,29 +365,19 @@ class _Emitter:
                         self.graphs.add(graph, [Quad(axiom, KGO.evidence, pub_iri, graph)])
 
 
-def _add_extra_dist(dist: Path, graphs: GraphSet, log: DiagnosticLog) -> None:
-    """``--with DIST``: graphs of another build (e.g. a PrimeKG import) listed in its manifest."""
-    import gzip
+def _merge_extra_dist(manifest: Manifest, dist: Path, out: Path) -> Manifest:
+    """``--with DIST``: list the graphs of another output folder (e.g. ``DIST/primekg``) in ``manifest``.
 
-    from pyoxigraph import RdfFormat, parse
+    The graphs stay in their own files (paths relative to ``out``); they are neither loaded nor
+    validated with the garden shapes (``kgpub validate DIST/primekg`` validates an import).
+    """
+    from .importers.primekg import merge_into
 
-    from .publish.manifest import Manifest
+    return merge_into(manifest, dist, out)
 
-    manifest = Manifest.read(dist)
-    for entry in manifest.graphs:
-        if entry.role in ("ontology", "metadata"):
-            continue
-        graph = NamedNode(entry.iri)
-        for name in entry.files:
-            path = dist / name
-            fmt = RdfFormat.N_QUADS if ".nq" in path.suffixes else RdfFormat.N_TRIPLES
-            opener = gzip.open if path.suffix == ".gz" else open
-            try:
-                with opener(path, "rb") as handle:
-                    quads = parse(handle, format=fmt)
-                    graphs.add(graph, (Quad(q.subject, q.predicate, q.object, graph) for q in quads), role=entry.role)
-            except (OSError, SyntaxError) as error:
-                raise ConfigError(f"{path}: cannot read graph {entry.iri} of --with {dist}: {error}") from error
+
+def _graph_iris(graphs: GraphSet) -> set[str]:
+    return {g.value for g in graphs.graphs}
 
 
 def _validate(graphs: GraphSet, log: DiagnosticLog):

@@ -22,7 +22,7 @@ def build(
     garden: Path = typer.Argument(..., help="Folder of garden notes (.md, .txt, .html), read at any depth."),
     out: Path = typer.Option(..., "--out", "-o", help="Folder to write kg.ttl, kg.nq, ontology.ttl, validation.ttl."),
     base_iri: str = typer.Option("https://example.org/kg/", "--base-iri", help="Base under which IRIs are minted."),
-    with_dists: list[Path] = typer.Option([], "--with", help="Add the graphs of another build folder (e.g. DIST/primekg)."),
+    with_dists: list[Path] = typer.Option([], "--with", help="List the graphs of another output folder (e.g. DIST/primekg from `kgpub import primekg`) in the manifest; they are not loaded or validated here."),
     no_validate: bool = typer.Option(False, "--no-validate", help="Skip SHACL validation."),
 ) -> None:
     """Build the knowledge graph of a garden."""
