@@ -115,6 +115,16 @@ def test_push_command_on_a_real_build(built, kind, request):
     assert rows == [{"l": "AKT1"}]
     rows = reader.select(_edges_query(base).replace("?s <", "GRAPH ?g { ?s <").replace(" FILTER", " } FILTER"))
     assert {(r["s"], r["o"]) for r in rows} == {e for e in inhibits if f"{base}{AKT1}" in e}
+    graphs = {r["g"] for r in reader.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")}
+    assert not any(g.startswith("urn:kgpub:staging:") for g in graphs), "staging graphs are dropped after commit"
+    digests = reader.select(f"SELECT ?g ?d ?n WHERE {{ GRAPH <{base}graph/push-state> {{ ?g <{KGO}contentDigest> ?d ; "
+                            "<http://rdfs.org/ns/void#triples> ?n } }")
+    assert {(r["g"], r["d"], int(r["n"])) for r in digests} == {
+        (g["iri"], g["digest"], g["triples"]) for g in manifest["graphs"]}
+    # the term the push records is declared in the build's ontology graph
+    assert reader.select(f"SELECT ?l WHERE {{ GRAPH <{base}graph/ontology> {{ <{KGO}contentDigest> a "
+                         f"<http://www.w3.org/2002/07/owl#DatatypeProperty> ; <{LABEL}> ?l }} }}") == [
+        {"l": "content digest"}]
     again = kgpub("push", str(dist), *args, env=env)
     assert again.returncode == 0 and "0 graphs pushed" in again.stdout and f"{n} unchanged" in again.stdout
 
