@@ -21,6 +21,12 @@ def push(
     auth: str = typer.Option("basic", "--auth", help="basic or digest."),
     force: bool = typer.Option(False, "--force", help="Push every graph, even those the store already has."),
     chunk_mb: float = typer.Option(8.0, "--chunk-mb", help="Size of upload chunks in MiB."),
+    no_atomic: bool = typer.Option(False, "--no-atomic",
+                                   help="Load changed graphs in place, without staging graph and atomic commit: "
+                                        "faster (Oxigraph: about the loader's speed), but readers may see a graph "
+                                        "half-written during the push."),
+    timeout: float = typer.Option(600.0, "--timeout", help="Seconds per request (the commit of a large graph is "
+                                                            "one long request)."),
 ) -> None:
     """Push a build: replace each changed graph atomically, remove deleted ones, verify counts."""
     from ..errors import InputError
@@ -35,28 +41,28 @@ def push(
             raise typer.BadParameter("--user needs the password in the KGPUB_PASSWORD environment variable")
         credentials = Credentials(user, password, auth)
     try:
-        _run(dist, endpoint, update_endpoint, gsp_endpoint, credentials, force, chunk_mb)
+        _run(dist, endpoint, update_endpoint, gsp_endpoint, credentials, force, chunk_mb, not no_atomic, timeout)
     except InputError as error:  # the build itself is unreadable: exit 1 (data), not 2 (tool)
         typer.echo(f"kgpub: error: {error}", err=True)
         raise typer.Exit(1) from None
 
 
 def _run(dist: Path, endpoint: str, update_endpoint: str | None, gsp_endpoint: str | None, credentials,
-         force: bool, chunk_mb: float) -> None:
+         force: bool, chunk_mb: float, atomic: bool, timeout: float) -> None:
     from rich.progress import BarColumn, Progress, TextColumn
 
     from ..publish.manifest import Manifest
     from ..publish.push import Pusher
-    from ..publish.remote import RemoteStore
+    from ..publish.remote import RemoteStore, RetryPolicy
 
     store = RemoteStore(endpoint, update_endpoint=update_endpoint, gsp_endpoint=gsp_endpoint,
-                        credentials=credentials).detect()
+                        credentials=credentials, retry=RetryPolicy(timeout=timeout)).detect()
     manifest = Manifest.read(dist)
     total = sum(g.triples for g in manifest.graphs)
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} graphs"),
                   transient=True) as progress:
         task = progress.add_task("pushing", total=len(manifest.graphs))
-        pusher = Pusher(store, chunk_bytes=int(chunk_mb * (1 << 20)),
+        pusher = Pusher(store, chunk_bytes=int(chunk_mb * (1 << 20)), atomic=atomic,
                         on_graph=lambda o: progress.advance(task) if o.action != "removed" else None)
         report = pusher.push(dist, force=force)
     typer.echo(report.summary() + f" (build: {total} triples)")

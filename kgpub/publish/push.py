@@ -19,6 +19,14 @@ recorded yet, :func:`push`:
 
 A transient failure while sending restarts that graph from its staging step
 (with backoff); an interrupted push run again skips what was committed.
+
+``atomic=False`` (``kgpub push --no-atomic``) trades step 2 for speed: the
+graph's record is removed, the graph dropped and the chunks loaded straight
+into it (Oxigraph: without a transaction), then recorded.  Replace, incremental
+and verified still hold, but readers may see the graph half-loaded while it is
+written, and a failed push leaves it partial (unrecorded, so the next push
+rewrites it).  On Oxigraph this runs at about the loader's speed; the atomic
+commit cannot (docs/sparql.md).
 """
 
 from __future__ import annotations
@@ -159,6 +167,7 @@ class Pusher:
 
     store: GraphStore
     chunk_bytes: int = DEFAULT_CHUNK_BYTES
+    atomic: bool = True
     attempts: int = 4
     backoff: float = 0.5
     on_chunk: Callable[[str, int], None] | None = None  # (graph IRI, bytes sent)
@@ -212,7 +221,9 @@ class Pusher:
 
     def _replace(self, reader: DistReader, entry: GraphEntry, state_graph: str) -> GraphOutcome:
         t0 = time.monotonic()
-        staging = staging_graph_iri(entry.iri)
+        staging = staging_graph_iri(entry.iri) if self.atomic else entry.iri
+        if not self.atomic:  # from here on the graph may be partial: never let it look pushed
+            self._update(_state_update(state_graph, entry.iri, None))
         for attempt in range(1, self.attempts + 1):
             try:
                 self.store.update(f"DROP SILENT GRAPH {_iri(staging)}")
@@ -220,18 +231,22 @@ class Pusher:
                     self.store.add_ntriples(staging, chunk)
                     if self.on_chunk is not None:
                         self.on_chunk(entry.iri, len(chunk))
-                self._commit(entry, state_graph)
-                self._discard(staging)
+                if self.atomic:
+                    self._commit(entry, state_graph)
+                    self._discard(staging)
+                else:
+                    self.store.update(_state_update(state_graph, entry.iri, (entry.digest, entry.triples)))
                 return GraphOutcome(entry.iri, "pushed", entry.triples, time.monotonic() - t0, attempt)
             except EndpointError as error:
-                if not error.retryable or attempt == self.attempts:
+                if self.atomic and (not error.retryable or attempt == self.attempts):
                     self._discard(staging)
+                left = ("its previous version is unchanged" if self.atomic
+                        else "it may be partial (--no-atomic) and will be rewritten by the next push")
                 if not error.retryable:
-                    raise PushError(f"{self.store.name}: pushing {entry.iri} failed, "
-                                    f"its previous version is unchanged: {error}") from None
+                    raise PushError(f"{self.store.name}: pushing {entry.iri} failed, {left}: {error}") from None
                 if attempt == self.attempts:
                     raise PushError(f"{self.store.name}: pushing {entry.iri} failed after {attempt} attempts, "
-                                    f"its previous version is unchanged: {error}") from None
+                                    f"{left}: {error}") from None
                 delay = self.backoff * 2 ** (attempt - 1)
                 log.warning("%s: %s; restarting graph %s in %.1f s", self.store.name, error, entry.iri, delay)
                 self.sleep(delay)

@@ -93,3 +93,19 @@ def test_missing_manifest_is_a_clear_error(backend, tmp_path):
     with pytest.raises(Exception) as caught:
         push(tmp_path, backend)
     assert "manifest" in str(caught.value)
+
+
+def test_non_atomic_push_replaces_records_and_is_incremental(backend, dist, base_iri):
+    """--no-atomic: the same end state as the atomic push, with no staging graph ever written."""
+    push(dist, backend, atomic=False)
+    write_dist(dist, base=base_iri, notes=6, changed=("akt1",))
+    report = push(dist, backend, atomic=False)
+    manifest = Manifest.read(dist)
+    pushed = {o.iri.rsplit("/", 1)[-1] for o in report.pushed}
+    assert "akt1" in pushed and "mtor" not in pushed and len(report.removed) == 2  # 8 notes -> 6
+    assert graph_counts(backend, [g.iri for g in manifest.graphs]) == {g.iri: g.triples for g in manifest.graphs}
+    state = read_state(backend, state_graph_iri(manifest.base_iri))
+    assert {g: r.digest for g, r in state.items()} == {g.iri: g.digest for g in manifest.graphs}
+    graphs = {r["g"] for r in backend.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")}
+    assert not any(g.startswith("urn:kgpub:staging:") for g in graphs)
+    assert push(dist, backend, atomic=False).pushed == []
