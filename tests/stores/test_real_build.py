@@ -71,11 +71,21 @@ def test_serve_command_on_a_real_build(built, tmp_path):
         assert r.status_code == 403
         r = requests.get(url, params={"query": "SELECT * { SERVICE <http://127.0.0.1:9/s> { ?s ?p ?o } }"}, timeout=10)
         assert r.status_code == 403
+        edges = kgpub("query", f"SELECT ?s WHERE {{ ?s <{KGO}inhibits> <{base}{AKT1}> }}", "--endpoint", url,
+                      "--format", "csv")
+        assert edges.returncode == 0
+        inhibitors = {s for s, o in inhibits if o == f"{base}{AKT1}"}
+        assert inhibitors and set(edges.stdout.splitlines()[1:]) == inhibitors
+        table = kgpub("query", f"SELECT ?l WHERE {{ <{base}{AKT1}> <{LABEL}> ?l }}", "--endpoint", url)
+        assert table.returncode == 0 and "AKT1" in table.stdout and "1 rows" in table.stdout
     finally:
         server.proc.send_signal(signal.SIGINT)
         rc = server.proc.wait(timeout=20)
         server.stop()
     assert rc == 0
+    as_csv = kgpub("query", f"SELECT ?l WHERE {{ <{base}{AKT1}> <{LABEL}> ?l }}", "--store",
+                   str(tmp_path / "serve" / "store"), "--format", "csv")
+    assert as_csv.returncode == 0 and as_csv.stdout.splitlines() == ["l", "AKT1"]
     # a second start over the unchanged build reuses the store
     again = start_kgpub_serve(dist, tmp_path / "serve", timeout=120)
     try:
