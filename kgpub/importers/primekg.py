@@ -13,6 +13,7 @@ Output in ``OUT/primekg/``: ``part-NNNNN.nt.gz``, ``summary.json``, ``void.ttl``
 
 from __future__ import annotations
 
+import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +36,7 @@ from .primekg_summary import ImportSummary, read_dataset_info, write_void
 
 SUBDIR = "primekg"
 FIRST_LINES = 20
-_REQUIRED = ("relation", "display_relation", "x_id", "x_type", "x_source", "y_id", "y_type", "y_source")
+_LOW = ("relation", "display_relation", "x_type", "x_source", "y_type", "y_source")  # few distinct values
 
 
 @dataclass(frozen=True)
@@ -115,24 +116,60 @@ class PrimekgTransformer:
         self._x_kinds = kinds.rename({"type": "x_type", "source": "x_source", "kind": "x_kind"})
         self._y_kinds = kinds.rename({"type": "y_type", "source": "y_source", "kind": "y_kind"})
         self._types = sorted(mapping.node_types)
+        self._predicates = {r.code: f"<{r.property_iri}>" for r in mapping.relations}
         self._state = _State()
 
     def transform(self, batch: RowBatch) -> pl.Series:
-        """N-Triples lines (without newline) for one batch; counts what was dropped and why."""
+        """N-Triples lines (without newline) for one batch; counts what was dropped and why.
+
+        Per-row work is kept to hashing and integer columns: the low-cardinality columns
+        (relation pair, types, sources) are checked on their distinct combinations, nodes are
+        resolved once per distinct (kind, id), and rows meet them again through 64-bit keys.
+        """
         for reason, lines in batch.bad.items():
             self._drop(reason, lines, None)
         rows = batch.rows
         if rows.height == 0:
             return pl.Series("line", [], dtype=pl.String)
-        rows = rows.join(self._relations, on=["relation", "display_relation"], how="left")
-        rows = rows.join(self._x_kinds, on=["x_type", "x_source"], how="left")
-        rows = rows.join(self._y_kinds, on=["y_type", "y_source"], how="left")
+        rows = rows.with_columns(pl.struct(_LOW).hash(seed=3).alias("combo"))
+        combos = self._combos(rows.select(*_LOW, "combo").unique(subset="combo", keep="first"))
+        blank_id = pl.any_horizontal(pl.col(c).is_null() | pl.col(c).str.contains(r"^\s*$") for c in ("x_id", "y_id"))
+        rows = rows.join(combos, on="combo", how="left", maintain_order="left").with_columns(
+            pl.when(blank_id).then(pl.lit(DropReason.MISSING_FIELD.value)).otherwise("combo_reason").alias("reason")
+        )
+        bad = rows.filter(pl.col("reason").is_not_null())
+        if bad.height:
+            self._drop_rows(bad)
+            rows = rows.filter(pl.col("reason").is_null())
+        rows = self._dedup(rows)
+
+        nodes = self._nodes(rows)
+        iris = nodes.select("h", "iri")
+        rows = rows.join(iris.rename({"h": "s_h", "iri": "s"}), on="s_h", how="left").join(
+            iris.rename({"h": "o_h", "iri": "o"}), on="o_h", how="left"
+        )
+        malformed = pl.col("s").is_null() | pl.col("o").is_null()
+        dropped = rows.filter(malformed)
+        if dropped.height:
+            self._drop_rows(dropped.with_columns(pl.lit(DropReason.MALFORMED_ID.value).alias("reason")))
+            rows = rows.filter(~malformed)
+        for rule, count in rows.group_by("rule").len().iter_rows():
+            self.summary.add_edges(self.mapping.relations[rule], count)
+        predicate = pl.col("rule").replace_strict(self._predicates, return_dtype=pl.String)
+        edges = rows.select(pl.concat_str("s", pl.lit(" "), predicate, pl.lit(" "), "o", pl.lit(" .")).alias("line")).to_series()
+        return pl.concat([self._node_lines(nodes.filter(pl.col("iri").is_not_null()).drop("h")), edges])
+
+    def _combos(self, combos: pl.DataFrame) -> pl.DataFrame:
+        """Per distinct (relation pair, x type/source, y type/source): drop reason, rule, kinds, orientation."""
+        combos = combos.join(self._relations, on=["relation", "display_relation"], how="left")
+        combos = combos.join(self._x_kinds, on=["x_type", "x_source"], how="left")
+        combos = combos.join(self._y_kinds, on=["y_type", "y_source"], how="left")
         types = pl.Series(self._types)
         fits = ((pl.col("x_type") == pl.col("subject_type")) & (pl.col("y_type") == pl.col("object_type"))) | (
             (pl.col("x_type") == pl.col("object_type")) & (pl.col("y_type") == pl.col("subject_type"))
         )
         reason = (
-            pl.when(pl.any_horizontal(pl.col(_REQUIRED).str.strip_chars().replace("", None).is_null()))
+            pl.when(pl.any_horizontal(pl.col(_LOW).str.strip_chars().replace("", None).is_null()))
             .then(pl.lit(DropReason.MISSING_FIELD.value))
             .when(pl.col("rule").is_null())
             .then(pl.lit(DropReason.UNKNOWN_RELATION.value))
@@ -146,50 +183,34 @@ class PrimekgTransformer:
             .when(~fits)
             .then(pl.lit(DropReason.TYPE_MISMATCH.value))
         )
-        rows = rows.with_columns(reason.alias("reason"))
-        self._drop_rows(rows.filter(pl.col("reason").is_not_null()))
-        rows = self._dedup(rows.filter(pl.col("reason").is_null()))
-
-        nodes = pl.concat(
-            [
-                rows.select(pl.col("s_kind").alias("kind"), pl.col("s_id").alias("id"), pl.col("s_name").alias("name")),
-                rows.select(pl.col("o_kind").alias("kind"), pl.col("o_id").alias("id"), pl.col("o_name").alias("name")),
-            ]
-        ).unique(subset=["kind", "id"], keep="first", maintain_order=True)
-        nodes = resolve(nodes, self.mapping, self.base_iri)
-        rows = rows.join(
-            nodes.select(pl.col("kind").alias("s_kind"), pl.col("id").alias("s_id"), pl.col("iri").alias("s")),
-            on=["s_kind", "s_id"], how="left",
-        ).join(
-            nodes.select(pl.col("kind").alias("o_kind"), pl.col("id").alias("o_id"), pl.col("iri").alias("o")),
-            on=["o_kind", "o_id"], how="left",
+        typed_swap = (pl.col("direction") == "typed") & (pl.col("x_type") != pl.col("subject_type"))
+        return combos.select(
+            "combo", reason.alias("combo_reason"), "rule", "x_kind", "y_kind",
+            typed_swap.fill_null(False).alias("typed_swap"), (pl.col("direction") == "symmetric").fill_null(False).alias("symmetric"),
         )
-        malformed = pl.col("s").is_null() | pl.col("o").is_null()
-        self._drop_rows(rows.filter(malformed).with_columns(pl.lit(DropReason.MALFORMED_ID.value).alias("reason")))
-        kept = rows.filter(~malformed)
-        for rule, count in kept.group_by("rule").len().iter_rows():
-            self.summary.add_edges(self.mapping.relations[rule], count)
-        edges = kept.select(pl.col("s") + " " + pl.col("predicate") + " " + pl.col("o") + " .").to_series().alias("line")
-        return pl.concat([self._node_lines(nodes.filter(pl.col("iri").is_not_null())), edges])
 
     # -- edges -----------------------------------------------------------------------------------
     def _dedup(self, rows: pl.DataFrame) -> pl.DataFrame:
-        """Orient rows (``s_*``/``o_*`` columns) and drop mirrored rows and exact duplicates, file-wide.
+        """Orient rows (``s_h``/``o_h`` node keys) and drop mirrored rows and exact duplicates, file-wide.
 
         A typed relation puts the node of its subject type first; a symmetric one the smaller
-        (kind, id).  Keys are 64-bit hashes of (rule, subject, object) on the raw ids.
+        (kind, id).  Node keys are 64-bit hashes of (kind, raw id); edge keys mix (rule, subject, object).
         """
-        swapped = ((pl.col("direction") == "typed") & (pl.col("x_type") != pl.col("subject_type"))) | (
-            (pl.col("direction") == "symmetric")
+        swapped = pl.col("typed_swap") | (
+            pl.col("symmetric")
             & ((pl.col("x_kind") > pl.col("y_kind")) | ((pl.col("x_kind") == pl.col("y_kind")) & (pl.col("x_id") > pl.col("y_id"))))
         )
-        rows = rows.with_columns(swapped.alias("swapped"))
         rows = rows.with_columns(
-            *[pl.when("swapped").then(f"y_{c}").otherwise(f"x_{c}").alias(f"s_{c}") for c in ("kind", "id", "name")],
-            *[pl.when("swapped").then(f"x_{c}").otherwise(f"y_{c}").alias(f"o_{c}") for c in ("kind", "id", "name")],
+            swapped.alias("swapped"),
+            pl.struct("x_kind", "x_id").hash(seed=5).alias("x_h"),
+            pl.struct("y_kind", "y_id").hash(seed=5).alias("y_h"),
+        ).with_columns(
+            pl.when("swapped").then("y_h").otherwise("x_h").alias("s_h"),
+            pl.when("swapped").then("x_h").otherwise("y_h").alias("o_h"),
+            (pl.col("swapped").cast(pl.UInt8) + 1).alias("bit"),
         )
-        edge_key = pl.struct("rule", "s_kind", "s_id", "o_kind", "o_id").hash(seed=7)
-        rows = rows.with_columns(edge_key.alias("hc"), (pl.col("swapped").cast(pl.UInt8) + 1).alias("bit"))
+        edge_key = pl.struct(pl.col("rule"), pl.col("s_h"), pl.col("o_h")).hash(seed=7)
+        rows = rows.with_columns(edge_key.alias("hc"))
         state = self._state
         prior = state.edges.lookup(rows["hc"].to_numpy())
         rows = rows.with_columns(pl.Series("prior", prior)).with_columns(
@@ -204,8 +225,21 @@ class PrimekgTransformer:
         rows = rows.with_columns(drop.alias("reason"))
         self._drop_rows(rows.filter(pl.col("reason").is_not_null()), diagnose=False)
         kept = rows.filter(pl.col("reason").is_null())
-        return kept.select("line", "rule", "predicate", "relation", "display_relation", "x_type", "x_source", "x_id",
-                           "y_type", "y_source", "y_id", "s_kind", "s_id", "s_name", "o_kind", "o_id", "o_name")
+        return kept.select("line", "rule", "relation", "display_relation", "x_type", "x_source", "x_id", "x_name", "x_kind", "x_h",
+                           "y_type", "y_source", "y_id", "y_name", "y_kind", "y_h", "swapped", "s_h", "o_h")
+
+    def _nodes(self, rows: pl.DataFrame) -> pl.DataFrame:
+        """Distinct nodes of ``rows`` (``h, kind, id, name, iri``), subjects first, each from its first row."""
+        sides = []
+        for side, swap in (("s", True), ("o", False)):
+            first = rows.select(pl.col(f"{side}_h").alias("h"), "swapped", *[f"{e}_{c}" for e in "xy" for c in ("kind", "id", "name")])
+            first = first.unique(subset="h", keep="first", maintain_order=True)
+            take_y = pl.col("swapped") if swap else ~pl.col("swapped")
+            sides.append(first.select(
+                "h", *[pl.when(take_y).then(f"y_{c}").otherwise(f"x_{c}").alias(c) for c in ("kind", "id", "name")]
+            ))
+        nodes = pl.concat(sides).unique(subset="h", keep="first", maintain_order=True)
+        return resolve(nodes, self.mapping, self.base_iri)
 
     # -- nodes -----------------------------------------------------------------------------------
     def _node_lines(self, nodes: pl.DataFrame) -> pl.Series:
@@ -314,10 +348,12 @@ def import_primekg(
 def _write(sink: ShardedSink, lines: pl.Series, shards: int) -> None:
     if lines.len() == 0:
         return
+    lines = lines.drop_nulls()
     step = -(-lines.len() // shards)
     for start in range(0, lines.len(), step):
-        part = lines.slice(start, step)
-        sink.write(part.str.join("\n").item() + "\n")
+        buffer = io.BytesIO()  # one column, never quoted: the lines as they are, newline-terminated
+        pl.DataFrame([lines.slice(start, step)]).write_csv(buffer, include_header=False, quote_style="never")
+        sink.write(buffer.getvalue())
 
 
 def merge_into(manifest: Manifest, primekg_dir: Path | str, dist: Path | str) -> Manifest:

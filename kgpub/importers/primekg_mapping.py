@@ -4,7 +4,7 @@
 bioregistry prefix and an ontology class; ``mappings/primekg_relations.tsv``
 maps a (relation, display_relation) pair to a property and a direction.  IRI
 prefixes and id patterns come from bioregistry through
-:meth:`kgpub.identifiers.Identifiers.default`, once per node kind.
+:mod:`kgpub.importers.primekg_prefixes` (one lookup per prefix, cached).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import polars as pl
 
 from ..errors import MappingError
 from ..identifiers import Identifiers
+from .primekg_prefixes import PREFIXES_TSV, PrefixInfo, resolve_prefixes
 from ..paths import mappings_dir
 from ..vocab import PREFIXES
 
@@ -99,13 +100,18 @@ class PrimekgMapping:
 
     @classmethod
     def load(cls, folder: Path | None = None, identifiers: Identifiers | None = None) -> "PrimekgMapping":
+        """Read both tables; prefixes resolve through ``identifiers``, else through bioregistry (cached)."""
         folder = Path(folder) if folder else mappings_dir()
         if identifiers is None:  # only the prefixes the table names: building bioregistry's whole converter is slow
-            import bioregistry
-
-            rows = _rows(folder / NODE_TYPES_TSV, ("prefix",))
-            identifiers = Identifiers.for_prefixes(bioregistry.normalize_prefix(r["prefix"]) or r["prefix"] for _, r in rows)
-        return cls(_load_kinds(folder / NODE_TYPES_TSV, identifiers), _load_relations(folder / RELATIONS_TSV))
+            names = [r["prefix"] for _, r in _rows(folder / NODE_TYPES_TSV, ("prefix",))]
+            prefixes = resolve_prefixes(names, folder / PREFIXES_TSV)
+        else:
+            prefixes = {}
+            for _, row in _rows(folder / NODE_TYPES_TSV, ("prefix",)):
+                info = _from_identifiers(row["prefix"], identifiers)
+                if info is not None:
+                    prefixes[row["prefix"]] = info
+        return cls(_load_kinds(folder / NODE_TYPES_TSV, prefixes), _load_relations(folder / RELATIONS_TSV))
 
     def kinds_frame(self) -> pl.DataFrame:
         return pl.DataFrame(
@@ -144,7 +150,15 @@ class PrimekgMapping:
         return frozenset(r.relation for r in self.relations)
 
 
-def _load_kinds(path: Path, ids: Identifiers) -> tuple[NodeKind, ...]:
+def _from_identifiers(name: str, ids: Identifiers) -> PrefixInfo | None:
+    prefix = ids.standardize_prefix(name)
+    record = ids.converter.get_record(prefix) if prefix else None
+    if record is None:
+        return None
+    return PrefixInfo(record.prefix, ids.converter.prefix_map[record.prefix], record.pattern or "")
+
+
+def _load_kinds(path: Path, prefixes: dict[str, PrefixInfo]) -> tuple[NodeKind, ...]:
     kinds = []
     seen: set[tuple[str, str]] = set()
     for number, row in _rows(path, ("node_type", "source", "prefix", "pad", "class")):
@@ -152,11 +166,10 @@ def _load_kinds(path: Path, ids: Identifiers) -> tuple[NodeKind, ...]:
         if not all(key) or key in seen:
             raise MappingError(f"empty or repeated node kind {key}", path=path, line=number)
         seen.add(key)
-        prefix = ids.standardize_prefix(row["prefix"])
-        record = ids.converter.get_record(prefix) if prefix else None
+        record = prefixes.get(row["prefix"])
         if record is None:
             raise MappingError(f"prefix {row['prefix']!r} is unknown to bioregistry", path=path, line=number)
-        uri_prefix = ids.converter.prefix_map[record.prefix]
+        uri_prefix = record.uri_prefix
         pattern = record.pattern or r"^\S+$"
         try:
             re.compile(pattern)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import operator
 import queue
 import threading
 from dataclasses import dataclass
@@ -19,6 +20,11 @@ from ..vocab import PREFIXES
 
 FORMATS = ("nt.gz", "ttl")
 _MOD = 1 << 256
+_DIGEST = operator.methodcaller("digest")
+
+
+def _from_big(data: bytes) -> int:
+    return int.from_bytes(data, "big")
 
 
 @dataclass
@@ -52,15 +58,14 @@ class _Shard(threading.Thread):
                 if block is None:
                     break
                 self._handle.write(block)
-                lines = block.split(b"\n")
-                lines.pop()  # after the final newline
-                self.triples += len(lines)
                 if self._digest:
-                    sha = hashlib.sha256
-                    acc = self.acc
-                    for line in lines:
-                        acc += int.from_bytes(sha(line).digest(), "big")
-                    self.acc = acc % _MOD
+                    lines = block.split(b"\n")
+                    lines.pop()  # after the final newline
+                    self.triples += len(lines)
+                    digests = map(_DIGEST, map(hashlib.sha256, lines))
+                    self.acc = (self.acc + sum(map(_from_big, digests))) % _MOD
+                else:
+                    self.triples += block.count(b"\n")
         except BaseException as error:  # re-raised in the main thread by close()
             self.error = error
             while self.queue.get() is not None:
@@ -83,13 +88,13 @@ class ShardedSink:
             shard.start()
         self._next = 0
 
-    def write(self, text: str) -> None:
-        """Queue one block of whole lines (each ending with a newline) for the next shard."""
-        if not text:
+    def write(self, block: str | bytes) -> None:
+        """Queue one block of whole lines (each ending with a newline, UTF-8) for the next shard."""
+        if not block:
             return
         shard = self._shards[self._next]
         self._next = (self._next + 1) % len(self._shards)
-        shard.queue.put(text.encode("utf-8"))
+        shard.queue.put(block.encode("utf-8") if isinstance(block, str) else block)
 
     def close(self) -> list[ShardStats]:
         for shard in self._shards:
