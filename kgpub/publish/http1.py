@@ -27,6 +27,7 @@ class HttpRequest:
     target: str
     headers: dict[str, str]  # lower-case names
     body: bytes = b""
+    fd: int = -1  # the connection's socket, for a last-resort answer (see serve_worker)
 
 
 @dataclass
@@ -69,8 +70,10 @@ class _Connection(asyncio.Protocol):
     def connection_made(self, transport) -> None:
         self.transport = transport
         sock = transport.get_extra_info("socket")
+        self.fd = -1
         if sock is not None:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            self.fd = sock.fileno()
         self.task = asyncio.get_running_loop().create_task(self._answer())
 
     def connection_lost(self, exc) -> None:
@@ -115,7 +118,7 @@ class _Connection(asyncio.Protocol):
             del self.buffer[:end + 4 + length]
             connection = headers.get("connection", "").lower()
             keep = "close" not in connection and (parts[2] != "HTTP/1.0" or "keep-alive" in connection)
-            self.pending.put_nowait((HttpRequest(parts[0].upper(), parts[1], headers, body), keep))
+            self.pending.put_nowait((HttpRequest(parts[0].upper(), parts[1], headers, body, self.fd), keep))
             if not keep:
                 self.closing = True
 
@@ -148,12 +151,14 @@ class _Connection(asyncio.Protocol):
 
 
 class Http1Server:
-    """Listens on ``host:port`` (0 = a free port) and answers with the coroutine ``handler``."""
+    """Listens on ``host:port`` (0 = a free port), or accepts on ``sock``, and answers with the
+    coroutine ``handler``."""
 
-    def __init__(self, host: str, port: int, handler: Handler, *, max_body: int = 16 << 20, name: str = "kgpub"):
+    def __init__(self, host: str, port: int, handler: Handler, *, max_body: int = 16 << 20, name: str = "kgpub",
+                 sock: socket.socket | None = None):
         self.handler, self.max_body, self.name = handler, max_body, name
         self.loop = asyncio.new_event_loop()
-        self.sock = socket.create_server((host, port), reuse_port=False)
+        self.sock = sock if sock is not None else socket.create_server((host, port))
         self.server_address = self.sock.getsockname()[:2]
         self._stopped = threading.Event()
 

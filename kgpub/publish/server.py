@@ -1,31 +1,35 @@
 """The SPARQL 1.1 Protocol server of ``kgpub serve``.
 
-An HTTP/1.1 (keep-alive, asyncio, see :mod:`.http1`) front end that enforces kgpub's policies (read-only
-unless ``allow_update`` and a bearer token, no ``SERVICE`` unless allowed, CORS,
-content negotiation, service description) and a pool of worker *processes*
-that run the queries on the on-disk pyoxigraph store.  A query that outlives
-its timeout has its worker killed and replaced, so no worker ever hangs; the
-serialised result is capped at ``max_result_bytes``.
+Worker *processes* (:mod:`.serve_worker`) share one listening socket; each runs an
+HTTP/1.1 (keep-alive, asyncio, see :mod:`.http1`) front end that enforces kgpub's
+policies (read-only unless ``allow_update`` and a bearer token, no ``SERVICE``
+unless allowed, CORS, content negotiation, service description, :class:`SparqlApp`)
+and runs the queries on the on-disk pyoxigraph store itself.  A query that
+outlives its timeout gets a 503 and its process exits and is replaced by
+:class:`SparqlServer`, so no worker ever hangs; the serialised result is capped at
+``max_result_bytes``.
 """
 
 from __future__ import annotations
 
-import asyncio
+import dataclasses
 import hmac
+import json
 import io
 import logging
 import os
 import re
+import socket
 import subprocess
 import sys
 import threading
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Awaitable, Callable
 from urllib.parse import parse_qs, urlsplit
 
 from ..errors import ConfigError
-from .http1 import Http1Server, HttpRequest, HttpResponse
+from .http1 import HttpRequest, HttpResponse
 
 log = logging.getLogger(__name__)
 
@@ -157,127 +161,19 @@ def _execute(store, request: dict) -> tuple[int, str, bytes]:
     return 200, media + charset, bytes(out.buffer)
 
 
-def _worker_main() -> None:
-    """Entry of a worker process: ``python -c ... STORE_PATH rw|ro``; requests come on stdin."""
-    import os
-    import sys
-    from multiprocessing.connection import Connection
-
-    from pyoxigraph import Store
-
-    path, mode = sys.argv[1], sys.argv[2]
-    writable = mode == "rw"
-    inbox = Connection(os.dup(0), writable=False)
-    outbox = Connection(os.dup(1), readable=False)
-    sys.stdout = sys.stderr  # nothing else may write on the reply channel
-    store = Store(path) if writable else Store.read_only(path)
-    while True:
-        try:
-            request = inbox.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            reply = _execute(store, request)
-        except SyntaxError as error:
-            reply = (400, "text/plain", f"malformed {request['op']}: {error}".encode())
-        except OSError as error:
-            if "kgpub-result-cap" in str(error):
-                reply = (422, "text/plain", (f"the result is larger than the cap of {request['cap']} bytes; "
-                                             "add a LIMIT or ask for less").encode())
-            else:
-                reply = (500, "text/plain", f"store error: {error}".encode())
-        except Exception as error:  # a bug must not kill the worker silently
-            reply = (500, "text/plain", f"internal error: {type(error).__name__}: {error}".encode())
-        outbox.send(reply)
-        if writable and request["op"] == "update":
-            store.flush()
-
-
-class _Worker:
-    """One worker process; talks through its stdin/stdout with multiprocessing Connections."""
-
-    def __init__(self, path: str, writable: bool):
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", "from kgpub.publish.server import _worker_main; _worker_main()",
-             path, "rw" if writable else "ro"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-        self.outbox = Connection(os.dup(self.proc.stdin.fileno()), readable=False)
-        self.inbox = Connection(os.dup(self.proc.stdout.fileno()), writable=False)
-        self.proc.stdin.close()
-        self.proc.stdout.close()
-
-    def kill(self) -> None:
-        self.proc.kill()
-        self.proc.wait(timeout=10)
-        self.outbox.close()
-        self.inbox.close()
-
-
-class WorkerPool:
-    """Worker processes holding the store, driven from the server's event loop: a request is
-    written to an idle worker's pipe and its answer read when the pipe is readable; a request
-    that outlives its timeout kills its worker, which is replaced."""
-
-    def __init__(self, path: Path, size: int, writable: bool):
-        self.path, self.writable = str(path), writable
-        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
-        self._all: list[_Worker] = []
-        self._lock = threading.Lock()
-        for _ in range(size):
-            self._spawn()
-
-    def _spawn(self) -> None:
-        worker = _Worker(self.path, self.writable)
-        with self._lock:
-            self._all.append(worker)
-        self._idle.put_nowait(worker)
-
-    async def run(self, request: dict, timeout: float) -> tuple[int, str, bytes]:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        try:
-            worker = self._idle.get_nowait()
-        except asyncio.QueueEmpty:
-            try:
-                worker = await asyncio.wait_for(self._idle.get(), timeout)
-            except asyncio.TimeoutError:
-                return 503, "text/plain", f"all workers busy for {timeout:g} s; try again later".encode()
-        answer: asyncio.Future = loop.create_future()
-        fd = worker.inbox.fileno()
-
-        def readable() -> None:
-            loop.remove_reader(fd)
-            if not answer.done():
-                try:
-                    answer.set_result(worker.inbox.recv())
-                except Exception as error:  # EOF: the worker died
-                    answer.set_exception(error)
-
-        def expired() -> None:
-            if not answer.done():
-                answer.set_exception(TimeoutError())
-
-        timer = loop.call_at(deadline, expired)
-        try:
-            worker.outbox.send(request)
-            loop.add_reader(fd, readable)
-            reply = await answer
-            self._idle.put_nowait(worker)
-            return reply
-        except (TimeoutError, EOFError, OSError):
-            loop.remove_reader(fd)
-        finally:
-            timer.cancel()
-        with self._lock:
-            self._all.remove(worker)
-        worker.kill()
-        self._spawn()
-        return 503, "text/plain", f"the query did not finish within the {timeout:g} s timeout and was stopped".encode()
-
-    def close(self) -> None:
-        with self._lock:
-            workers, self._all = self._all, []
-        for worker in workers:
-            worker.kill()
+def execute_reply(store, request: dict) -> tuple[int, str, bytes]:
+    """(status, content type, body) of one query or update on ``store``; never raises."""
+    try:
+        return _execute(store, request)
+    except SyntaxError as error:
+        return 400, "text/plain", f"malformed {request['op']}: {error}".encode()
+    except OSError as error:
+        if "kgpub-result-cap" in str(error):
+            return 422, "text/plain", (f"the result is larger than the cap of {request['cap']} bytes; "
+                                       "add a LIMIT or ask for less").encode()
+        return 500, "text/plain", f"store error: {error}".encode()
+    except Exception as error:  # a bug must not kill the worker silently
+        return 500, "text/plain", f"internal error: {type(error).__name__}: {error}".encode()
 
 
 # -- HTTP -----------------------------------------------------------------------------------------
@@ -309,21 +205,58 @@ def service_description(config: ServerConfig, endpoint: str) -> str:
 
 
 class SparqlServer:
-    """Serve ``config.store`` (already loaded, see :func:`kgpub.publish.store.load_build`)."""
+    """Serve ``config.store`` (already loaded, see :func:`kgpub.publish.store.load_build`).
+
+    This process binds the socket and supervises ``config.workers`` worker processes
+    (:mod:`.serve_worker`) that accept on it, each running the HTTP front end and the
+    queries itself; a worker whose query outlives the timeout answers 503 and exits, and
+    is replaced here.  With ``allow_update`` there is one worker (it holds the store's
+    write lock)."""
 
     def __init__(self, config: ServerConfig):
         self.config = config
-        self.pool = WorkerPool(config.store, 1 if config.allow_update else config.workers, config.allow_update)
         try:
-            self.httpd = Http1Server(config.host, config.port, SparqlApp(self).handle)
+            self.sock = socket.create_server((config.host, config.port), backlog=256)
         except OSError as error:
-            self.pool.close()
             raise ConfigError(f"cannot listen on {config.host}:{config.port}: {error}") from error
-        self.url = f"http://{config.host}:{self.httpd.server_address[1]}/sparql"
+        self.sock.set_inheritable(True)
+        self.port = self.sock.getsockname()[1]
+        self.url = f"http://{config.host}:{self.port}/sparql"
+        self.size = 1 if config.allow_update else config.workers
+        self._procs: list[subprocess.Popen] = []
+        self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self.replaced = 0
+
+    def _spawn(self) -> subprocess.Popen:
+        settings = {**dataclasses.asdict(self.config), "store": str(self.config.store), "port": self.port}
+        return subprocess.Popen(
+            [sys.executable, "-c", "from kgpub.publish.serve_worker import main; main()", str(self.sock.fileno())],
+            pass_fds=(self.sock.fileno(),), stdin=subprocess.PIPE,
+            env={**os.environ, "KGPUB_SERVE_CONFIG": json.dumps(settings)})
 
     def serve_forever(self) -> None:
-        self.httpd.serve_forever()
+        """Start the workers and keep ``size`` of them alive until :meth:`close` (or Ctrl-C)."""
+        self._procs = [self._spawn() for _ in range(self.size)]
+        try:
+            while not self._stop.wait(0.05):
+                for i, proc in enumerate(self._procs):
+                    if proc.poll() is not None:
+                        log.info("worker %d exited with %s; replacing it", proc.pid, proc.returncode)
+                        self._procs[i] = self._spawn()
+                        self.replaced += 1
+        finally:
+            self._stop_workers()
+
+    def _stop_workers(self) -> None:
+        procs, self._procs = self._procs, []
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+        for proc in procs:
+            proc.wait(timeout=10)
+            if proc.stdin is not None:
+                proc.stdin.close()
 
     def start(self) -> "SparqlServer":
         """Serve in a background thread (tests, embedding)."""
@@ -332,11 +265,11 @@ class SparqlServer:
         return self
 
     def close(self) -> None:
+        self._stop.set()
         if self._thread is not None:
-            self.httpd.shutdown()
-            self._thread.join(timeout=10)
-        self.httpd.server_close()
-        self.pool.close()
+            self._thread.join(timeout=20)
+        self._stop_workers()
+        self.sock.close()
 
     def __enter__(self) -> "SparqlServer":
         return self.start()
@@ -345,15 +278,17 @@ class SparqlServer:
         self.close()
 
 
+Runner = Callable[[dict, float, HttpRequest], Awaitable[tuple[int, str, bytes]]]
+
+
 _TEXT = "text/plain; charset=utf-8"
 
 
 class SparqlApp:
     """The protocol and the policies: one :class:`HttpRequest` in, one :class:`HttpResponse` out."""
 
-    def __init__(self, server: SparqlServer):
-        self.server = server
-        self.config = server.config
+    def __init__(self, config: ServerConfig, run: Runner, port: int):
+        self.config, self.run, self.port = config, run, port
 
     def _reply(self, status: int, ctype: str, body: bytes, extra: dict | None = None) -> HttpResponse:
         headers = {"Access-Control-Allow-Origin": "*"} if self.config.cors else {}
@@ -424,7 +359,7 @@ class SparqlApp:
         if chosen is None:
             return self._error(406, "the service description is offered as " + ", ".join(GRAPH_FORMATS.values()))
         from pyoxigraph import RdfFormat, parse, serialize
-        host = request.headers.get("host") or f"{self.config.host}:{self.server.httpd.server_address[1]}"
+        host = request.headers.get("host") or f"{self.config.host}:{self.port}"
         turtle = service_description(self.config, f"http://{host}/sparql")
         fmt = {"turtle": RdfFormat.TURTLE, "ntriples": RdfFormat.N_TRIPLES, "jsonld": RdfFormat.JSON_LD,
                "rdfxml": RdfFormat.RDF_XML}[chosen[0]]
@@ -438,7 +373,7 @@ class SparqlApp:
                "format": (params.get("format") or [None])[0],
                "default_graphs": params.get("default-graph-uri", []) if default_graph_ok else [],
                "named_graphs": params.get("named-graph-uri", []), "cap": self.config.max_result_bytes}
-        return self._reply(*await self.server.pool.run(job, self.config.timeout))
+        return self._reply(*await self.run(job, self.config.timeout, request))
 
     async def _update(self, request: HttpRequest, text: str) -> HttpResponse:
         if not self.config.allow_update:
@@ -449,7 +384,7 @@ class SparqlApp:
                                {"WWW-Authenticate": 'Bearer realm="kgpub"'})
         if not self.config.allow_service and uses_service(text):
             return self._error(403, "federated queries (SERVICE) are refused by this endpoint")
-        return self._reply(*await self.server.pool.run({"op": "update", "text": text, "cap": 0}, self.config.timeout))
+        return self._reply(*await self.run({"op": "update", "text": text, "cap": 0}, self.config.timeout, request))
 
 
 def graph_sizes(store_path: Path) -> tuple[tuple[str, int], ...]:

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -136,8 +137,15 @@ def test_malformed_query_timeout_and_result_cap(served):
     r = _get(server, query="SELECT ?x WHERE { ?x ")
     assert r.status_code == 400 and "malformed query" in r.text and "1:" in r.text
     slow = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    before = server.replaced
     r = _get(server, query=slow)
     assert r.status_code == 503 and "timeout" in r.text
+    # the process that ran it is gone and replaced: nothing keeps evaluating the query
+    deadline = time.monotonic() + 10
+    while server.replaced == before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.replaced == before + 1
+    assert sum(p.poll() is None for p in server._procs) == 2
     r = _get(server, query="SELECT * { ?s ?p ?o }")
     assert r.status_code == 422 and "cap of 20000 bytes" in r.text
     # the workers were replaced: the server still answers
