@@ -31,7 +31,7 @@ from .primekg_mapping import PrimekgMapping
 from .primekg_nodes import node_lines, resolve, type_lines
 from .primekg_read import DEFAULT_BATCH_BYTES, RowBatch, read_batches
 from .primekg_reasons import DropReason
-from .primekg_sink import ShardedSink, combine_digests
+from .primekg_sink import ShardedSink
 from .primekg_summary import ImportSummary, read_dataset_info, write_void
 
 SUBDIR = "primekg"
@@ -320,6 +320,7 @@ def import_primekg(
             batch = next(batches, None)
     finally:
         stats = sink.close()
+        digest = sink.digest
     summary.triples = sum(s.triples for s in stats)
     summary.files = [s.path.name for s in stats]
     graph = IriMinter(options.base_iri).graph(SUBDIR).value
@@ -332,7 +333,7 @@ def import_primekg(
             GraphEntry(
                 iri=graph,
                 triples=summary.triples,
-                digest=combine_digests(stats) if options.digest else "",
+                digest=digest,
                 files=summary.files,
                 format="application/n-triples" if options.fmt == "nt.gz" else "text/turtle",
                 role="primekg",

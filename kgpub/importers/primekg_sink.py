@@ -2,47 +2,39 @@
 
 Each shard has one writer thread (zlib releases the GIL), fed through a small
 bounded queue so memory stays bounded.  The order-independent graph digest
-of :class:`kgpub.publish.manifest.GraphDigest` is computed on the same threads.
+of :class:`kgpub.publish.manifest.GraphDigest` is computed in a child process
+(:mod:`kgpub.importers.primekg_digest`).
 """
 
 from __future__ import annotations
 
 import gzip
-import hashlib
-import operator
 import queue
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from ..errors import KgpubError
 from ..vocab import PREFIXES
+from .primekg_digest import DigestProcess
 
 FORMATS = ("nt.gz", "ttl")
-_MOD = 1 << 256
-_DIGEST = operator.methodcaller("digest")
-
-
-def _from_big(data: bytes) -> int:
-    return int.from_bytes(data, "big")
 
 
 @dataclass
 class ShardStats:
     path: Path
     triples: int
-    digest_acc: int
 
 
 class _Shard(threading.Thread):
-    def __init__(self, path: Path, fmt: str, compresslevel: int, digest: bool):
+    def __init__(self, path: Path, fmt: str, compresslevel: int):
         super().__init__(daemon=True)
         self.path = path
         self.queue: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
         self.triples = 0
-        self.acc = 0
         self.error: BaseException | None = None
-        self._digest = digest
         self._handle: BinaryIO
         if fmt == "nt.gz":
             self._handle = gzip.open(path, "wb", compresslevel=compresslevel)
@@ -58,14 +50,7 @@ class _Shard(threading.Thread):
                 if block is None:
                     break
                 self._handle.write(block)
-                if self._digest:
-                    lines = block.split(b"\n")
-                    lines.pop()  # after the final newline
-                    self.triples += len(lines)
-                    digests = map(_DIGEST, map(hashlib.sha256, lines))
-                    self.acc = (self.acc + sum(map(_from_big, digests))) % _MOD
-                else:
-                    self.triples += block.count(b"\n")
+                self.triples += block.count(b"\n")
         except BaseException as error:  # re-raised in the main thread by close()
             self.error = error
             while self.queue.get() is not None:
@@ -83,7 +68,9 @@ class ShardedSink:
         folder.mkdir(parents=True, exist_ok=True)
         for old in folder.glob("part-*"):
             old.unlink()
-        self._shards = [_Shard(folder / f"part-{i:05d}.{fmt}", fmt, compresslevel, digest) for i in range(max(1, shards))]
+        self._shards = [_Shard(folder / f"part-{i:05d}.{fmt}", fmt, compresslevel) for i in range(max(1, shards))]
+        self._digest = DigestProcess() if digest else None
+        self.digest = ""  # hex GraphDigest of all lines, set by close()
         for shard in self._shards:
             shard.start()
         self._next = 0
@@ -94,18 +81,22 @@ class ShardedSink:
             return
         shard = self._shards[self._next]
         self._next = (self._next + 1) % len(self._shards)
-        shard.queue.put(block.encode("utf-8") if isinstance(block, str) else block)
+        data = block.encode("utf-8") if isinstance(block, str) else block
+        shard.queue.put(data)
+        if self._digest is not None:
+            self._digest.feed(data)
 
     def close(self) -> list[ShardStats]:
         for shard in self._shards:
             shard.queue.put(None)
         for shard in self._shards:
             shard.join()
+        if self._digest is not None:
+            count, acc = self._digest.result()
+            self.digest = f"{acc:064x}"
+            if count != sum(s.triples for s in self._shards):
+                raise KgpubError(f"digest saw {count} lines, the shards {sum(s.triples for s in self._shards)}")
         for shard in self._shards:
             if shard.error is not None:
                 raise shard.error
-        return [ShardStats(s.path, s.triples, s.acc) for s in self._shards]
-
-
-def combine_digests(stats: list[ShardStats]) -> str:
-    return f"{sum(s.digest_acc for s in stats) % _MOD:064x}"
+        return [ShardStats(s.path, s.triples) for s in self._shards]
