@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import sys
 import threading
@@ -66,6 +67,7 @@ def main() -> None:
     """Entry: ``python -c ... FD`` with the settings in ``KGPUB_SERVE_CONFIG``."""
     from pyoxigraph import Store
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the supervisor stops us
     settings = json.loads(os.environ.pop("KGPUB_SERVE_CONFIG"))
     settings["graphs"] = tuple(tuple(g) for g in settings["graphs"])
     config = ServerConfig(**settings)
