@@ -101,3 +101,27 @@ def test_unreachable_store_fails_after_bounded_retries(tmp_path, dist):
     with pytest.raises(PushError) as caught:
         push(dist, store)
     assert "connection failed" in str(caught.value)
+
+
+def test_non_atomic_push_failure_is_unrecorded_and_rerun_finishes(oxigraph, fault_proxy, dist, base_iri):
+    """--no-atomic: a push that fails part-way leaves no graph recorded as pushed with partial content,
+    and the next push rewrites what is missing."""
+    from kgpub.publish.push import read_state, state_graph_iri
+
+    direct = _through(oxigraph.base_url, "oxigraph")
+    push(dist, direct, atomic=False)
+    write_dist(dist, base=base_iri, edition=5)
+    proxy = fault_proxy(oxigraph.base_url)
+    proxy.plan = [None] * 12 + [ERROR_500] * 40
+    with pytest.raises(PushError) as caught:
+        push(dist, _through(proxy.url, "oxigraph"), chunk_bytes=600, atomic=False)
+    assert "may be partial" in str(caught.value)
+    manifest = Manifest.read(dist)
+    state = read_state(direct, state_graph_iri(manifest.base_iri))
+    counts = graph_counts(direct, [g.iri for g in manifest.graphs])
+    for g in manifest.graphs:  # whatever is recorded with the new digest is complete
+        if g.iri in state and state[g.iri].digest == g.digest:
+            assert counts[g.iri] == g.triples
+    report = push(dist, direct, atomic=False)
+    assert report.pushed and report.verified == len(manifest.graphs)
+    assert _labels(direct, base_iri) == ["AKT1 gene (edition 5)"]
