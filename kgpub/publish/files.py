@@ -29,8 +29,10 @@ class GraphSet:
 
     graphs: dict[NamedNode, dict[Quad, None]] = field(default_factory=dict)
     roles: dict[NamedNode, str] = field(default_factory=dict)
+    _union: list[Triple] | None = field(default=None, repr=False, compare=False)
 
     def add(self, graph: NamedNode, quads: Iterable[Quad], role: str = "note") -> None:
+        self._union = None
         bucket = self.graphs.setdefault(graph, {})
         self.roles.setdefault(graph, role)
         for quad in quads:
@@ -48,12 +50,17 @@ def _sorted_quads(quads: Iterable[Quad]) -> list[Quad]:
 
 
 def union_triples(graphs: GraphSet) -> list[Triple]:
-    """The data graphs' triples, deduplicated and sorted (subjects grouped)."""
-    seen: dict[Triple, None] = {}
-    for g in graphs.data_graphs():
-        for q in graphs.graphs[g]:
-            seen[q.triple] = None
-    return sorted(seen, key=lambda t: (_subject_order(t), t.subject.value, t.predicate.value, str(t.object)))
+    """The data graphs' triples, deduplicated and sorted (subjects grouped).
+
+    Computed once per state of ``graphs`` (validation and ``kg.ttl`` both use it).
+    """
+    if graphs._union is None:
+        seen: dict[Triple, None] = {}
+        for g in graphs.data_graphs():
+            for q in graphs.graphs[g]:
+                seen[q.triple] = None
+        graphs._union = sorted(seen, key=lambda t: (_subject_order(t), t.subject.value, t.predicate.value, str(t.object)))
+    return graphs._union
 
 
 def _subject_order(t: Triple) -> int:
