@@ -64,6 +64,14 @@ class ImportResult:
         return any(reason.is_bad and n for reason, n in self.summary.dropped_counts().items())
 
 
+_ORIENTATION_SALT = 0x9E3779B97F4A7C15  # xor-ed into an edge key to tell its two orientations apart
+
+
+def _node_key(kind: str, node_id: str) -> pl.Expr:
+    """64-bit key of a node: hash of its raw id, kind code (< 256) xor-ed into the top byte."""
+    return pl.col(node_id).hash(seed=5) ^ (pl.col(kind).cast(pl.UInt64) * (1 << 56))
+
+
 class SeenEdges:
     """Edge keys seen so far (sorted uint64) with the orientations seen for each (bit 1: as is, bit 2: swapped)."""
 
@@ -71,28 +79,21 @@ class SeenEdges:
         self.keys = np.empty(0, dtype=np.uint64)
         self.bits = np.empty(0, dtype=np.uint8)
 
-    def lookup(self, keys: np.ndarray) -> np.ndarray:
+    def merge_sorted(self, keys: np.ndarray, bits: np.ndarray) -> np.ndarray:
+        """Add sorted unique ``keys`` with their ``bits``; return the bits each had before (0: new)."""
         if self.keys.size == 0:
+            self.keys, self.bits = keys.copy(), bits.astype(np.uint8)
             return np.zeros(keys.size, dtype=np.uint8)
-        order = np.argsort(keys)  # sorted needles: searchsorted walks the table once
-        idx = np.empty(keys.size, dtype=np.intp)
-        idx[order] = np.searchsorted(self.keys, keys[order])
-        idx = np.minimum(idx, self.keys.size - 1)
-        return np.where(self.keys[idx] == keys, self.bits[idx], 0).astype(np.uint8)
-
-    def add(self, keys: np.ndarray, bits: np.ndarray) -> None:
-        """Merge unique ``keys`` with their orientation ``bits``."""
-        order = np.argsort(keys)
-        keys, bits = keys[order], bits[order]
-        if self.keys.size:
-            idx = np.minimum(np.searchsorted(self.keys, keys), self.keys.size - 1)
-            found = self.keys[idx] == keys
-            self.bits[idx[found]] |= bits[found]  # keys are unique: no repeated index
-            keys, bits = keys[~found], bits[~found]
-        if keys.size:
-            at = np.searchsorted(self.keys, keys)
-            self.keys = np.insert(self.keys, at, keys)
-            self.bits = np.insert(self.bits, at, bits)
+        idx = np.minimum(np.searchsorted(self.keys, keys), self.keys.size - 1)
+        found = self.keys[idx] == keys
+        prior = np.where(found, self.bits[idx], 0).astype(np.uint8)
+        self.bits[idx[found]] |= bits[found].astype(np.uint8)
+        new = ~found
+        if new.any():
+            at = np.searchsorted(self.keys, keys[new])
+            self.keys = np.insert(self.keys, at, keys[new])
+            self.bits = np.insert(self.bits, at, bits[new].astype(np.uint8))
+        return prior
 
 
 @dataclass
@@ -111,6 +112,8 @@ class PrimekgTransformer:
         self.summary = summary
         self.log = log
         self.path = path
+        if len(mapping.kinds) > 255:
+            raise ConfigError("at most 255 PrimeKG node kinds (a node key keeps the kind in one byte)")
         self._relations = mapping.relations_frame()
         kinds = mapping.kinds_frame()
         self._x_kinds = kinds.rename({"type": "x_type", "source": "x_source", "kind": "x_kind"})
@@ -202,8 +205,8 @@ class PrimekgTransformer:
         )
         rows = rows.with_columns(
             swapped.alias("swapped"),
-            pl.struct("x_kind", "x_id").hash(seed=5).alias("x_h"),
-            pl.struct("y_kind", "y_id").hash(seed=5).alias("y_h"),
+            _node_key("x_kind", "x_id").alias("x_h"),
+            _node_key("y_kind", "y_id").alias("y_h"),
         ).with_columns(
             pl.when("swapped").then("y_h").otherwise("x_h").alias("s_h"),
             pl.when("swapped").then("x_h").otherwise("y_h").alias("o_h"),
@@ -211,14 +214,15 @@ class PrimekgTransformer:
         )
         edge_key = pl.struct(pl.col("rule"), pl.col("s_h"), pl.col("o_h")).hash(seed=7)
         rows = rows.with_columns(edge_key.alias("hc"))
+        oriented = pl.col("hc") ^ (pl.col("swapped").cast(pl.UInt64) * _ORIENTATION_SALT)  # (edge, orientation) key
+        merged = rows.group_by("hc").agg(pl.col("bit").bitwise_or()).sort("hc")
         state = self._state
-        prior = state.edges.lookup(rows["hc"].to_numpy())
-        rows = rows.with_columns(pl.Series("prior", prior)).with_columns(
-            (((pl.col("prior") & pl.col("bit")) != 0) | ~pl.struct("hc", "bit").is_first_distinct()).alias("dup"),
+        prior = state.edges.merge_sorted(merged["hc"].to_numpy(), merged["bit"].to_numpy())
+        rows = rows.join(merged.select("hc", pl.Series("prior", prior)), on="hc", how="left", maintain_order="left")
+        rows = rows.with_columns(
+            (((pl.col("prior") & pl.col("bit")) != 0) | ~oriented.is_first_distinct()).alias("dup"),
             ((pl.col("prior") != 0) | ~pl.col("hc").is_first_distinct()).alias("seen"),
         )
-        merged = rows.group_by("hc").agg(pl.col("bit").bitwise_or())
-        state.edges.add(merged["hc"].to_numpy(), merged["bit"].to_numpy())
         drop = pl.when("dup").then(pl.lit(DropReason.EXACT_DUPLICATE.value)).when("seen").then(
             pl.lit(DropReason.MIRRORED.value)
         )

@@ -8,7 +8,6 @@ CSV reader.  Every row keeps its 1-based line number for diagnostics.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -23,6 +22,8 @@ COLUMNS = (
     "x_index", "x_id", "x_type", "x_name", "x_source",
     "y_index", "y_id", "y_type", "y_name", "y_source",
 )
+USED = tuple(c for c in COLUMNS if not c.endswith("_index"))  # the importer never reads PrimeKG's row indexes
+_USED_AT = [COLUMNS.index(c) for c in USED]
 _QUOTED_FIELD = r'"(?:[^"]|"")*"'
 DEFAULT_BATCH_BYTES = 48 << 20
 
@@ -33,7 +34,7 @@ class HeaderError(InputError):
 
 @dataclass
 class RowBatch:
-    """Parsed rows (12 string columns + ``line``) and the lines left out, per reason."""
+    """Parsed rows (the string columns of :data:`USED` + ``line``) and the lines left out, per reason."""
 
     rows: pl.DataFrame
     bad: dict[DropReason, pl.Series] = field(default_factory=dict)
@@ -93,14 +94,18 @@ _REQUIRED = ("relation", "display_relation", "x_id", "x_type", "x_source", "y_id
 def _fast_parse(data: bytes, first_line: int) -> RowBatch | None:
     """Parse a batch with no problem at all in one go; ``None`` if it has any."""
     try:
-        rows = pl.read_csv(
-            io.BytesIO(data), has_header=False, new_columns=list(COLUMNS), infer_schema=False, quote_char='"'
-        )
+        rows = _read(data)
     except pl.exceptions.PolarsError:
         return None
     if rows.height != data.count(b"\n") or rows.select(pl.any_horizontal(pl.col(_REQUIRED).is_null()).any()).item():
         return None  # short rows and blank lines read as nulls: let the line-wise path say which
-    return RowBatch(rows.with_row_index("line", offset=first_line).select(*COLUMNS, "line"))
+    return RowBatch(rows.with_row_index("line", offset=first_line).select(*USED, "line"))
+
+
+def _read(data: bytes) -> pl.DataFrame:
+    """The :data:`USED` columns of whole CSV lines, all strings (raises on a ragged line)."""
+    rows = pl.read_csv(data, has_header=False, columns=_USED_AT, infer_schema=False, quote_char='"')
+    return rows.rename(dict(zip(rows.columns, USED)))
 
 
 def parse_chunk(data: bytes, first_line: int) -> RowBatch:
@@ -140,16 +145,7 @@ def parse_chunk(data: bytes, first_line: int) -> RowBatch:
         good = frame.filter(pl.col("reason").is_null())
         source = (good["text"].str.join("\n").item() + "\n").encode("utf-8") if good.height else b""
         line_numbers = good["line"]
-    if not source:
-        rows = pl.DataFrame(schema={c: pl.String for c in COLUMNS})
-    else:
-        rows = pl.read_csv(
-            io.BytesIO(source),
-            has_header=False,
-            new_columns=list(COLUMNS),
-            infer_schema=False,
-            quote_char='"',
-        )
+    rows = _read(source) if source else pl.DataFrame(schema={c: pl.String for c in USED})
     if rows.height != line_numbers.len():  # a quoted field holding a newline: numbers are approximate
         line_numbers = pl.Series("line", range(first_line, first_line + rows.height), dtype=pl.UInt32)
     return RowBatch(rows.with_columns(line_numbers.alias("line").cast(pl.UInt32)), bad)
