@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from conftest import load_store
+from buildkit import load_store
 from kgpub.build import build_garden
 
 EVIDENCE = """PREFIX kgo: <https://w3id.org/kgpub/ontology/> PREFIX owl: <http://www.w3.org/2002/07/owl#>

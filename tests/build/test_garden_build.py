@@ -10,7 +10,7 @@ import pyoxigraph
 import pytest
 import rdflib
 
-from conftest import B, ask, load_store
+from buildkit import B, ask, load_store
 from kgpub.build import build_garden
 from kgpub.cli import main
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import B, ask, load_store
+from buildkit import B, ask, load_store
 
 AKT1 = f"<{B}garden/dev_admin/gene/akt1>"
 NOTE = f"<{B}note/garden/dev_admin/gene/akt1>"
