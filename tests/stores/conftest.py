@@ -13,12 +13,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from distgen import write_dist  # noqa: E402
 from faultproxy import FaultProxy  # noqa: E402
-from servers import VIRTUOSO_PASSWORD, start_oxigraph, start_virtuoso  # noqa: E402
+from servers import FAST_RETRY, start_oxigraph, start_virtuoso, virtuoso_credentials  # noqa: E402,F401
 
-from kgpub.publish.remote import Credentials, RetryPolicy, oxigraph_server, virtuoso_server  # noqa: E402
+from kgpub.publish.remote import oxigraph_server, virtuoso_server  # noqa: E402
 from kgpub.publish.store import EmbeddedStore  # noqa: E402
 
-FAST_RETRY = RetryPolicy(attempts=4, base_delay=0.05, max_delay=0.2, timeout=20)
 
 
 @pytest.fixture(scope="session")
@@ -33,10 +32,6 @@ def virtuoso(tmp_path_factory):
     server = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
     yield server
     server.stop()
-
-
-def virtuoso_credentials() -> Credentials:
-    return Credentials("dba", VIRTUOSO_PASSWORD, "digest")
 
 
 @pytest.fixture

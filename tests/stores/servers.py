@@ -18,6 +18,20 @@ import requests
 VIRTUOSO_PASSWORD = "kgpub-test-secret"
 
 
+def _remote():
+    from kgpub.publish import remote
+
+    return remote
+
+
+FAST_RETRY = _remote().RetryPolicy(attempts=4, base_delay=0.05, max_delay=0.2, timeout=20)
+
+
+def virtuoso_credentials():
+    """The test Virtuoso's dba account (digest auth on /sparql-auth)."""
+    return _remote().Credentials("dba", VIRTUOSO_PASSWORD, "digest")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -7,9 +7,9 @@ import logging
 
 import pytest
 
-from conftest import FAST_RETRY, virtuoso_credentials
 from distgen import write_dist
 from faultproxy import DELAY, DROP, DROP_AFTER, ERROR_500
+from servers import FAST_RETRY, virtuoso_credentials
 
 from kgpub.errors import PushError
 from kgpub.publish.manifest import Manifest
