@@ -39,6 +39,10 @@ from .vocab import KGO
 Progress = Callable[[str, int, int], None]
 
 
+#: Validation results shown on stderr for each distinct message (the rest are counted).
+SUMMARY_LINES_PER_MESSAGE = 20
+
+
 @dataclass
 class BuildResult:
     """What a build did.  ``exit_code``: 0 conforms, 1 data problems (files still written)."""
@@ -71,8 +75,8 @@ class BuildResult:
             f"diagnostics: {len(self.log.errors)} errors, {len(self.log.warnings)} warnings",
         ]
         if self.report is not None:
-            summary = getattr(self.report, "summary", None)
-            lines.append("validation: " + (summary() if callable(summary) else ("conforms" if self.conforms else "violations")))
+            # stderr shows at most SUMMARY_LINES_PER_MESSAGE lines per message; validation.ttl has every result
+            lines.append("validation: " + self.report.summary(per_message=SUMMARY_LINES_PER_MESSAGE))
         for entry in self.merged:
             lines.append(f"with: {entry.iri} ({entry.triples} triples, {len(entry.files)} files)")
         if self.files is not None:
