@@ -79,6 +79,22 @@ class SeenEdges:
         self.keys = np.empty(0, dtype=np.uint64)
         self.bits = np.empty(0, dtype=np.uint8)
 
+    def merge_rows(self, keys: np.ndarray, bits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Add a batch's row keys and bits; per row, the bits seen in earlier batches and whether
+        it is the first row of the batch with its key."""
+        if keys.size == 0:
+            return np.zeros(0, dtype=np.uint8), np.zeros(0, dtype=bool)
+        order = np.argsort(keys, kind="stable")
+        sorted_keys = keys[order]
+        starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+        prior = self.merge_sorted(sorted_keys[starts], np.bitwise_or.reduceat(bits[order].astype(np.uint8), starts))
+        counts = np.diff(np.r_[starts, keys.size])
+        row_prior = np.empty(keys.size, dtype=np.uint8)
+        row_prior[order] = np.repeat(prior, counts)
+        first = np.zeros(keys.size, dtype=bool)
+        first[order[starts]] = True  # a stable sort keeps the earliest row first in its run
+        return row_prior, first
+
     def merge_sorted(self, keys: np.ndarray, bits: np.ndarray) -> np.ndarray:
         """Add sorted unique ``keys`` with their ``bits``; return the bits each had before (0: new)."""
         if self.keys.size == 0:
@@ -215,13 +231,10 @@ class PrimekgTransformer:
         edge_key = pl.struct(pl.col("rule"), pl.col("s_h"), pl.col("o_h")).hash(seed=7)
         rows = rows.with_columns(edge_key.alias("hc"))
         oriented = pl.col("hc") ^ (pl.col("swapped").cast(pl.UInt64) * _ORIENTATION_SALT)  # (edge, orientation) key
-        merged = rows.group_by("hc").agg(pl.col("bit").bitwise_or()).sort("hc")
-        state = self._state
-        prior = state.edges.merge_sorted(merged["hc"].to_numpy(), merged["bit"].to_numpy())
-        rows = rows.join(merged.select("hc", pl.Series("prior", prior)), on="hc", how="left", maintain_order="left")
-        rows = rows.with_columns(
+        prior, first = self._state.edges.merge_rows(rows["hc"].to_numpy(), rows["bit"].to_numpy())
+        rows = rows.with_columns(pl.Series("prior", prior), pl.Series("first", first)).with_columns(
             (((pl.col("prior") & pl.col("bit")) != 0) | ~oriented.is_first_distinct()).alias("dup"),
-            ((pl.col("prior") != 0) | ~pl.col("hc").is_first_distinct()).alias("seen"),
+            ((pl.col("prior") != 0) | ~pl.col("first")).alias("seen"),
         )
         drop = pl.when("dup").then(pl.lit(DropReason.EXACT_DUPLICATE.value)).when("seen").then(
             pl.lit(DropReason.MIRRORED.value)
