@@ -14,8 +14,10 @@ Output in ``OUT/primekg/``: ``part-NNNNN.nt.gz``, ``summary.json``, ``void.ttl``
 from __future__ import annotations
 
 import io
+import operator
 import os
 from dataclasses import dataclass, field
+from functools import reduce
 from pathlib import Path
 from typing import Callable
 
@@ -150,7 +152,8 @@ class PrimekgTransformer:
         rows = batch.rows
         if rows.height == 0:
             return pl.Series("line", [], dtype=pl.String)
-        rows = rows.with_columns(pl.struct(_LOW).hash(seed=3).alias("combo"))
+        combo = reduce(operator.xor, [pl.col(c).hash(seed=11 + i) for i, c in enumerate(_LOW)])  # a seed per column
+        rows = rows.with_columns(combo.alias("combo"))
         combos = self._combos(rows.select(*_LOW, "combo").unique(subset="combo", keep="first"))
         blank_id = pl.any_horizontal(pl.col(c).is_null() | pl.col(c).str.contains(r"^\s*$") for c in ("x_id", "y_id"))
         rows = rows.join(combos, on="combo", how="left", maintain_order="left").with_columns(
