@@ -23,7 +23,7 @@ def primekg(
     kg_csv: Path = typer.Argument(..., exists=True, dir_okay=False, help="PrimeKG kg.csv (12 columns)."),
     out: Path = typer.Option(..., "--out", "-o", help="Output folder; files go to OUT/primekg/."),
     shards: int = typer.Option(4, "--shards", min=1, max=4096, help="Number of output files."),
-    fmt: str = typer.Option("nt.gz", "--format", help="nt.gz (gzip N-Triples) or ttl (Turtle)."),
+    fmt: str = typer.Option("nt.gz", "--format", help="nt.gz (gzip N-Triples), nt (plain N-Triples, fastest) or ttl (Turtle)."),
     base_iri: str = typer.Option("https://example.org/kg/", "--base-iri", help="Base of minted IRIs (graph, groups)."),
     release: str = typer.Option(None, "--release", help="PrimeKG release recorded as provenance."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),

@@ -355,7 +355,7 @@ def import_primekg(
                 triples=summary.triples,
                 digest=digest,
                 files=summary.files,
-                format="application/n-triples" if options.fmt == "nt.gz" else "text/turtle",
+                format="text/turtle" if options.fmt == "ttl" else "application/n-triples",
                 role="primekg",
             ),
             GraphEntry(iri=graph + "/metadata", triples=void_triples[0], digest=void_triples[1],

@@ -1,4 +1,4 @@
-"""Sharded output of N-Triples lines: gzip (default) or Turtle, compressed off the main thread.
+"""Sharded output of N-Triples lines: gzip (default), plain N-Triples or Turtle, compressed off the main thread.
 
 Each shard has one writer thread (zlib releases the GIL), fed through a small
 bounded queue so memory stays bounded.  The order-independent graph digest
@@ -19,7 +19,7 @@ from ..errors import KgpubError
 from ..vocab import PREFIXES
 from .primekg_digest import DigestProcess
 
-FORMATS = ("nt.gz", "ttl")
+FORMATS = ("nt.gz", "nt", "ttl")  # gzip N-Triples, plain N-Triples, Turtle
 
 
 @dataclass
@@ -38,6 +38,8 @@ class _Shard(threading.Thread):
         self._handle: BinaryIO
         if fmt == "nt.gz":
             self._handle = gzip.open(path, "wb", compresslevel=compresslevel)
+        elif fmt == "nt":
+            self._handle = path.open("wb")
         else:
             self._handle = path.open("wb")
             header = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in PREFIXES.items())
@@ -60,7 +62,7 @@ class _Shard(threading.Thread):
 
 
 class ShardedSink:
-    """Writes blocks of N-Triples lines round-robin into ``part-NNNNN.{nt.gz|ttl}`` files."""
+    """Writes blocks of N-Triples lines round-robin into ``part-NNNNN.{nt.gz|nt|ttl}`` files."""
 
     def __init__(self, folder: Path, shards: int, fmt: str = "nt.gz", *, compresslevel: int = 1, digest: bool = True):
         if fmt not in FORMATS:

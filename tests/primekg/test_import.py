@@ -133,6 +133,18 @@ def test_turtle_variant(handmade, tmp_path):
     assert f"returned {result.summary.triples} triples" in out.stderr
 
 
+def test_plain_ntriples_variant(handmade, tmp_path):
+    _, gz = handmade
+    result = import_primekg(gz.summary.source, tmp_path, ImportOptions(shards=2, fmt="nt"))
+    parts = sorted(result.folder.glob("part-*.nt"))
+    assert [p.name for p in parts] == ["part-00000.nt", "part-00001.nt"]
+    lines = {x for p in parts for x in p.read_text(encoding="utf-8").split("\n") if x}
+    assert lines == read_shards(gz.folder)
+    entry = result.manifest.graph("https://example.org/kg/graph/primekg")
+    assert entry.format == "application/n-triples" and entry.files == [p.name for p in parts]
+    assert entry.digest == gz.manifest.graph("https://example.org/kg/graph/primekg").digest
+
+
 def test_wrong_header_is_refused(tmp_path):
     bad = tmp_path / "kg.csv"
     bad.write_text("a,b,c\n1,2,3\n")
