@@ -13,14 +13,17 @@ import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from ..errors import MappingError
-from ..identifiers import Identifiers
-from .primekg_prefixes import PREFIXES_TSV, PrefixInfo, resolve_prefixes
 from ..paths import mappings_dir
 from ..vocab import PREFIXES
+from .primekg_prefixes import PREFIXES_TSV, PrefixInfo, resolve_prefixes
+
+if TYPE_CHECKING:  # curies (through kgpub.identifiers) is only needed when a caller passes its own Identifiers
+    from ..identifiers import Identifiers
 
 NODE_TYPES_TSV = "primekg_node_types.tsv"
 RELATIONS_TSV = "primekg_relations.tsv"
