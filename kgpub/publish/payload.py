@@ -103,7 +103,26 @@ class DistReader:
             yield from pack_chunks(plain, groups, chunk_bytes)
             return
         for name in entry.files:
-            yield from self._ntriples_file(self.dist / name, chunk_bytes)
+            path = self.dist / name
+            if "turtle" in entry.format or path.name.endswith((".ttl", ".ttl.gz")):
+                yield from self._turtle_file(path, chunk_bytes)
+            else:
+                yield from self._ntriples_file(path, chunk_bytes)
+
+    @staticmethod
+    def _turtle_file(path: Path, chunk_bytes: int) -> Iterator[bytes]:
+        """A Turtle file (``.gz`` allowed, e.g. an import's ``void.ttl``) as N-Triples chunks."""
+        opener = gzip.open if path.suffix == ".gz" else open
+        try:
+            with opener(path, "rb") as stream:  # type: ignore[operator]
+                lines = [f"{t.subject} {t.predicate} {t.object} .\n".encode("utf-8")
+                         for t in parse(stream, format=RdfFormat.TURTLE)]
+        except FileNotFoundError:
+            raise ConfigError(f"{path}: listed in the manifest but missing") from None
+        except SyntaxError as error:
+            raise InputError(f"not valid Turtle: {error}", path=path) from error
+        plain, groups = group_blank_nodes(lines)
+        yield from pack_chunks(plain, groups, chunk_bytes)
 
     def _quads_file(self, name: str) -> dict[str, list[bytes]]:
         if name not in self._quads:

@@ -130,3 +130,20 @@ def test_cli_with(merged, tmp_path: Path, example_garden: Path):
     data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     graphs = {g["iri"]: g for g in data["graphs"]}
     assert graphs[B + "graph/primekg"]["files"][0].startswith("primekg/part-")
+
+
+def test_embedded_store_loads_the_merged_build_and_joins_garden_and_primekg(merged, tmp_path: Path):
+    """``kgpub serve``'s loader reads every manifest entry: kg.nq, the gzip shards and the import's void.ttl."""
+    from kgpub.publish.store import load_build
+
+    dist, imported, _ = merged
+    load_build(dist, tmp_path / "store")
+    store = pyoxigraph.Store(str(tmp_path / "store"))
+    graphs = {g.value for g in store.named_graphs()}
+    assert {"https://example.org/kg/graph/primekg", "https://example.org/kg/graph/primekg/metadata"} <= graphs
+    rows = list(store.query(
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT DISTINCT ?p ?o WHERE { "
+        "<https://example.org/kg/garden/dev_admin/gene/akt1> skos:exactMatch ?id . ?id ?p ?o . "
+        "FILTER(isIRI(?o) && ?p != <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>) }",
+        use_default_graph_as_union=True))
+    assert rows, "garden AKT1 reaches no PrimeKG edge in the served store"
