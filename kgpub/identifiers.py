@@ -21,7 +21,6 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Iterable
 
 import curies
 
@@ -59,12 +58,7 @@ class Identifiers:
         return cls.from_bioregistry(mappings_dir() / "prefixes.tsv")
 
     @classmethod
-    def for_prefixes(cls, prefixes: Iterable[str]) -> "Identifiers":
-        """Like :meth:`default`, restricted to ``prefixes`` (bioregistry names): much faster to build."""
-        return cls.from_bioregistry(mappings_dir() / "prefixes.tsv", only=frozenset(prefixes))
-
-    @classmethod
-    def from_bioregistry(cls, overrides: Path | None = None, *, only: frozenset[str] | None = None) -> "Identifiers":
+    def from_bioregistry(cls, overrides: Path | None = None) -> "Identifiers":
         import bioregistry
 
         base = bioregistry.get_converter()
@@ -72,8 +66,6 @@ class Identifiers:
         records = []
         patterns: dict[str, re.Pattern[str]] = {}
         for record in base.records:
-            if only is not None and record.prefix not in only:
-                continue
             if record.prefix in preferred:
                 uri_prefix = preferred[record.prefix]
                 synonyms = {record.uri_prefix, *record.uri_prefix_synonyms} - {uri_prefix}
