@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 from . import EXIT_DATA, EXIT_FAILURE, EXIT_OK
 
@@ -32,6 +32,7 @@ def primekg(
     from ..diagnostics import DiagnosticLog
     from ..errors import KgpubError
     from ..importers.primekg import ImportOptions, import_primekg
+    from ..importers.primekg import Progress as ImportProgress
     from ..importers.primekg_sink import FORMATS
 
     if fmt not in FORMATS:
@@ -40,15 +41,23 @@ def primekg(
     console = Console(stderr=True)
     log = DiagnosticLog(stream=sys.stderr)
     options = ImportOptions(shards=shards, fmt=fmt, base_iri=base_iri, release=release)
-    total = kg_csv.stat().st_size
-    columns = [TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TextColumn("{task.fields[rate]}"),
-               TimeRemainingColumn()]
+    columns = [TextColumn("{task.description:>7}"), BarColumn(), TextColumn("{task.fields[amount]}"),
+               TextColumn("{task.fields[rate]}"), TimeRemainingColumn()]
     with Progress(*columns, console=console, disable=quiet, transient=False) as bar:
-        task = bar.add_task("primekg", total=total, rate="")
+        tasks: dict[str, TaskID] = {}
 
-        def progress(done: int, rows: int) -> None:
-            elapsed = bar.tasks[0].elapsed or 1e-9
-            bar.update(task, completed=done, rate=f"{rows:,} rows {rows / elapsed:,.0f} rows/s")
+        def progress(event: ImportProgress) -> None:
+            if event.phase not in tasks:
+                tasks[event.phase] = bar.add_task(event.phase, total=event.total or 1, amount="", rate="")
+            task = tasks[event.phase]
+            elapsed = bar.tasks[task].elapsed or 1e-9
+            if event.phase == "read":
+                amount = f"{event.done / 1e9:.2f}/{event.total / 1e9:.2f} GB"
+                rate = f"{event.rows:,} rows {event.rows / elapsed:,.0f} rows/s"
+            else:
+                amount = f"{event.done:,}/{event.total:,} edges"
+                rate = f"{event.done / elapsed:,.0f} edges/s"
+            bar.update(task, completed=event.done, total=event.total or 1, amount=amount, rate=rate)
 
         try:
             result = import_primekg(kg_csv, out, options, log=log, progress=progress)

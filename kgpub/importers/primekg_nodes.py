@@ -12,6 +12,7 @@ import polars as pl
 
 from ..vocab import DCTERMS, KGO, RDF, RDFS
 from .primekg_mapping import NodeKind, PrimekgMapping
+from .primekg_reasons import DropReason
 
 _TYPE = f" <{RDF.type.value}> "
 _LABEL = f" <{RDFS.label.value}> "
@@ -42,6 +43,24 @@ def resolve(nodes: pl.DataFrame, mapping: PrimekgMapping, base_iri: str) -> pl.D
     if not parts:
         return nodes.with_columns(pl.lit(None, dtype=pl.String).alias("iri"))
     return pl.concat(parts)
+
+
+def node_table(first: pl.DataFrame, mapping: PrimekgMapping, base_iri: str) -> pl.DataFrame:
+    """Each node key (``h, kind, id, name, line``) with its ``iri``, ``code`` and ``problem``.
+
+    ``code`` numbers the distinct IRIs in IRI order (keys that differ only by padding share one);
+    it is null, and ``problem`` names the drop reason, for an empty or malformed id.
+    """
+    nodes = resolve(first, mapping, base_iri)
+    problem = (
+        pl.when(pl.col("id").is_null() | (pl.col("id").str.strip_chars() == "")).then(pl.lit(DropReason.MISSING_FIELD.value))
+        .when(pl.col("iri").is_null()).then(pl.lit(DropReason.MALFORMED_ID.value))
+    )
+    nodes = nodes.with_columns(problem.alias("problem"))
+    valid = nodes.filter(pl.col("problem").is_null())
+    valid = valid.with_columns((pl.col("iri").rank("dense") - 1).cast(pl.UInt32).alias("code"))
+    invalid = nodes.filter(pl.col("problem").is_not_null()).with_columns(pl.lit(None, dtype=pl.UInt32).alias("code"))
+    return pl.concat([valid, invalid]).sort("line")
 
 
 def _local(kind: NodeKind, ids: pl.Expr) -> pl.Expr:

@@ -88,7 +88,7 @@ def _lines(data: bytes) -> tuple[list[str], list[int]]:
     return out, bad
 
 
-_REQUIRED = ("relation", "display_relation", "x_id", "x_type", "x_source", "y_id", "y_type", "y_source")
+REQUIRED = ("relation", "display_relation", "x_id", "x_type", "x_source", "y_id", "y_type", "y_source")
 
 
 def _fast_parse(data: bytes, first_line: int) -> RowBatch | None:
@@ -96,16 +96,18 @@ def _fast_parse(data: bytes, first_line: int) -> RowBatch | None:
     try:
         rows = _read(data)
     except pl.exceptions.PolarsError:
-        return None
-    if rows.height != data.count(b"\n") or rows.select(pl.any_horizontal(pl.col(_REQUIRED).is_null()).any()).item():
+        return None  # a ragged, unbalanced or non-UTF-8 line: the line-wise path finds it
+    if rows.height != data.count(b"\n") or rows.select(pl.any_horizontal(pl.col(REQUIRED).is_null()).any()).item():
         return None  # short rows and blank lines read as nulls: let the line-wise path say which
     return RowBatch(rows.with_row_index("line", offset=first_line).select(*USED, "line"))
 
 
 def _read(data: bytes) -> pl.DataFrame:
     """The :data:`USED` columns of whole CSV lines, all strings (raises on a ragged line)."""
-    rows = pl.read_csv(data, has_header=False, columns=_USED_AT, infer_schema=False, quote_char='"')
-    return rows.rename(dict(zip(rows.columns, USED)))
+    rows = pl.read_csv(data, has_header=False, infer_schema=False, quote_char='"')  # every column: a projection ignores extra fields
+    if rows.width != len(COLUMNS):
+        raise pl.exceptions.ShapeError(f"{rows.width} columns")
+    return rows.select(pl.nth(i).alias(name) for i, name in zip(_USED_AT, USED))
 
 
 def parse_chunk(data: bytes, first_line: int) -> RowBatch:

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import TYPE_CHECKING, Callable, Sequence
+
+if TYPE_CHECKING:
+    from ..diagnostics import DiagnosticLog
+    from .primekg_summary import ImportSummary
 
 
 class DropReason(str, Enum):
@@ -44,3 +49,36 @@ _MESSAGES = {
 }
 
 BAD_REASONS = tuple(r for r in DropReason if r.is_bad)
+
+
+class Drops:
+    """Rows dropped, per reason: a count, and the first lines with what they held.
+
+    Reasons are found in different passes over the file, so lines are only reported (to the
+    summary and, for bad rows, as ``path:line`` errors) by :meth:`report`, in line order.
+    """
+
+    def __init__(self, first: int = 20) -> None:
+        self.first = first
+        self.counts: dict[DropReason, int] = {}
+        self.shown: dict[DropReason, list[tuple[int, str]]] = {}
+
+    def add(self, reason: DropReason, lines: Sequence[int], describe: Callable[[list[int]], list[str]] | None = None) -> None:
+        """Count ``lines`` (ascending) as dropped for ``reason``; ``describe`` gives a detail per shown line."""
+        if not len(lines):
+            return
+        self.counts[reason] = self.counts.get(reason, 0) + len(lines)
+        head = [int(n) for n in lines[: self.first]]
+        details = describe(head) if describe is not None and reason.is_bad else [""] * len(head)
+        kept = sorted(self.shown.get(reason, []) + list(zip(head, details)))
+        self.shown[reason] = kept[: self.first]
+
+    def report(self, summary: "ImportSummary", log: "DiagnosticLog", path: str) -> None:
+        for reason in DropReason:
+            if reason not in self.counts:
+                continue
+            shown = self.shown[reason]
+            summary.drop(reason, self.counts[reason], [line for line, _ in shown], self.first)
+            if reason.is_bad:
+                for line, detail in shown:
+                    log.error(path, line, reason.message + detail, code=reason.value)

@@ -1,0 +1,177 @@
+"""Pass one of the PrimeKG import: every row reduced to integers, and the strings of each node once.
+
+A row becomes ``line, code, x_h, y_h``.  ``code`` packs what the mapping tables say about the row's
+six low-cardinality fields (relation pair, and type and source of each node): the relation rule,
+the two node kinds, and how to orient the edge.  It is found through one 64-bit hash of the six
+fields, looked up among the combinations ``mappings/primekg_*.tsv`` allows.  ``x_h`` and ``y_h``
+are 64-bit node keys (a hash of type, source and id).  The whole edge list then takes 24 bytes a
+row, so dedup and orientation can look at all of it at once.  A node's strings (id, name) are
+kept from the first row naming it only.
+
+Rows whose fields fit no allowed combination are dropped here with the reason (empty field,
+unknown relation pair, type or source, or node types that do not fit the relation).
+"""
+
+from __future__ import annotations
+
+import operator
+from functools import reduce
+
+import polars as pl
+
+from .primekg_mapping import PrimekgMapping
+from .primekg_read import REQUIRED
+from .primekg_reasons import DropReason, Drops
+
+LOW = ("relation", "display_relation", "x_type", "x_source", "y_type", "y_source")  # few distinct values
+COMBO_KEY = reduce(operator.xor, [pl.col(c).hash(21 + i) for i, c in enumerate(LOW)]).alias("combo")
+
+# bits of a row's code
+_KIND_SHIFT_X, _KIND_SHIFT_Y = 8, 16
+SWAP_BIT = 1 << 24  # typed relation written object first: swap x and y
+SYMMETRIC_BIT = 1 << 25  # undirected relation: the smaller node comes first
+
+
+def node_key(side: str) -> pl.Expr:
+    """64-bit key of the node on ``side`` (x or y): its type, source and id hashed together.
+
+    The same for a node whichever side it is on."""
+    return (pl.col(f"{side}_id").hash(5) ^ pl.col(f"{side}_type").hash(3) ^ pl.col(f"{side}_source").hash(4)).alias(f"{side}_h")
+
+
+KEYS = (COMBO_KEY, node_key("x"), node_key("y"))  # computed in the reader's query, or per frame
+NODE_STRINGS = ("x_id", "x_name", "y_id", "y_name")
+
+
+def rule_of(code: pl.Expr) -> pl.Expr:
+    return (code % 256).cast(pl.Int16)
+
+
+def kind_of(code: pl.Expr, side: str) -> pl.Expr:
+    return ((code // (1 << (_KIND_SHIFT_X if side == "x" else _KIND_SHIFT_Y))) % 256).cast(pl.Int16)
+
+
+def combos(mapping: PrimekgMapping) -> pl.DataFrame:
+    """Every combination of the six low-cardinality fields the tables allow: ``combo`` key -> ``code``."""
+    if len(mapping.relations) > 256 or len(mapping.kinds) > 256:
+        raise ValueError("at most 256 PrimeKG relation pairs and 256 node kinds")
+    rows = []
+    for rule in mapping.relations:
+        for x in mapping.kinds:
+            for y in mapping.kinds:
+                straight = (x.node_type, y.node_type) == (rule.subject_type, rule.object_type)
+                if not straight and (x.node_type, y.node_type) != (rule.object_type, rule.subject_type):
+                    continue
+                code = rule.code | x.code << _KIND_SHIFT_X | y.code << _KIND_SHIFT_Y
+                if rule.direction == "typed" and not straight:
+                    code |= SWAP_BIT
+                if rule.direction == "symmetric":
+                    code |= SYMMETRIC_BIT
+                rows.append((rule.relation, rule.display_relation, x.node_type, x.source, y.node_type, y.source, code))
+    frame = pl.DataFrame(rows, schema=[*LOW, "code"], orient="row", schema_overrides={"code": pl.Int32})
+    return frame.select(COMBO_KEY, "code")
+
+
+class RowReader:
+    """Takes frames in file order, with ``line``, :data:`KEYS` and :data:`NODE_STRINGS` (and, from
+    the line-checking reader, the other used columns); keeps the integer rows and node strings."""
+
+    def __init__(self, mapping: PrimekgMapping, drops: Drops):
+        self.mapping = mapping
+        self.drops = drops
+        self.rows = 0
+        table = combos(mapping)
+        self._combo_keys, self._codes = table["combo"], table["code"]
+        self._types = pl.Series(sorted(mapping.node_types), dtype=pl.String)
+        self._sources = {(k.node_type, k.source) for k in mapping.kinds}
+        self._seen = pl.Series("h", [], dtype=pl.UInt64)
+        self._ints: list[pl.DataFrame] = []
+        self._nodes: list[pl.DataFrame] = []
+
+    def unknown(self, frame: pl.DataFrame) -> pl.Series:
+        """Per row of ``frame`` (with ``combo``), its code, or null where the tables allow no such row."""
+        return frame["combo"].replace_strict(self._combo_keys, self._codes, default=None, return_dtype=pl.Int32)
+
+    def add(self, frame: pl.DataFrame, codes: pl.Series | None = None) -> None:
+        """One frame of rows; ``codes`` if the caller already looked them up."""
+        self.rows += frame.height
+        if "combo" not in frame.columns:
+            frame = frame.with_columns(*KEYS)
+        frame = frame.with_columns((codes if codes is not None else self.unknown(frame)).alias("code"))
+        known = pl.col("code").is_not_null() & pl.col("x_id").is_not_null() & pl.col("y_id").is_not_null()
+        if frame["code"].null_count() or frame["x_id"].null_count() or frame["y_id"].null_count():
+            self._drop_unknown(frame.filter(~known))
+            frame = frame.filter(known)
+        seen = self._seen.implode()
+        first = (~pl.col("x_h").is_in(seen) & pl.col("x_h").is_first_distinct()) | (
+            ~pl.col("y_h").is_in(seen) & pl.col("y_h").is_first_distinct()
+        )
+        naming = frame.filter(first)
+        if naming.height:
+            self._nodes.append(pl.concat([
+                naming.select(
+                    "line", pl.lit(i, dtype=pl.UInt8).alias("side"), pl.col(f"{side}_h").alias("h"),
+                    kind_of(pl.col("code"), side).alias("kind"), pl.col(f"{side}_id").alias("id"), pl.col(f"{side}_name").alias("name"),
+                )
+                for i, side in enumerate("xy")
+            ]))
+            self._seen = pl.concat([self._seen, naming["x_h"], naming["y_h"]]).unique()
+        self._ints.append(frame.select(pl.col("line").cast(pl.UInt32), "code", "x_h", "y_h"))
+
+    def add_bad_lines(self, reason: DropReason, lines: pl.Series) -> None:
+        """Lines the reader could not make rows of (ragged, not UTF-8, unbalanced quotes)."""
+        self.rows += lines.len()
+        self.drops.add(reason, lines.sort())
+
+    def table(self) -> pl.DataFrame:
+        """All kept rows as integers (``line, code, x_h, y_h``), in line order."""
+        if not self._ints:
+            return pl.DataFrame(schema={"line": pl.UInt32, "code": pl.Int32, "x_h": pl.UInt64, "y_h": pl.UInt64})
+        table = pl.concat(self._ints, rechunk=True)
+        self._ints = []
+        return table
+
+    def first_nodes(self) -> pl.DataFrame:
+        """``h, kind, id, name, line`` of each node, from the first row naming it."""
+        if not self._nodes:
+            return pl.DataFrame(schema={"h": pl.UInt64, "kind": pl.Int16, "id": pl.String, "name": pl.String, "line": pl.UInt32})
+        nodes = pl.concat(self._nodes).sort("line", "side").unique(subset="h", keep="first", maintain_order=True)
+        return nodes.select("h", "kind", "id", "name", pl.col("line").cast(pl.UInt32))
+
+    def _drop_unknown(self, bad: pl.DataFrame) -> None:
+        missing = [c for c in (*LOW, *REQUIRED) if c not in bad.columns]
+        if missing:  # the fast reader never passes such rows
+            raise ValueError(f"rows with unknown fields need their columns {missing}")
+        kinds = pl.DataFrame(sorted(self._sources), schema=["type", "source"], orient="row")
+        has_kind = {
+            side: pl.concat_str(pl.col(f"{side}_type"), pl.col(f"{side}_source"), separator="\t").is_in(
+                kinds.select(pl.concat_str("type", "source", separator="\t"))["type"].implode()
+            )
+            for side in "xy"
+        }
+        relations = self.mapping.relations_frame().select(pl.concat_str("relation", "display_relation", separator="\t"))["relation"]
+        unknown_type = ~pl.col("x_type").is_in(self._types.implode()) | ~pl.col("y_type").is_in(self._types.implode())
+        reason = (
+            pl.when(pl.any_horizontal(_blank(c) for c in REQUIRED)).then(pl.lit(DropReason.MISSING_FIELD.value))
+            .when(~pl.concat_str("relation", "display_relation", separator="\t").is_in(relations.implode()))
+            .then(pl.lit(DropReason.UNKNOWN_RELATION.value))
+            .when(unknown_type).then(pl.lit(DropReason.UNKNOWN_TYPE.value))
+            .when(~has_kind["x"] | ~has_kind["y"]).then(pl.lit(DropReason.UNKNOWN_SOURCE.value))
+            .otherwise(pl.lit(DropReason.TYPE_MISMATCH.value))
+        )
+        bad = bad.with_columns(reason.alias("reason"))
+        for (value,), group in bad.group_by("reason", maintain_order=True):
+            rows = {r["line"]: r for r in group.head(self.drops.first).iter_rows(named=True)}
+            self.drops.add(DropReason(value), group["line"], lambda lines, rows=rows: [describe(rows[n]) for n in lines])
+
+
+def _blank(column: str) -> pl.Expr:
+    return pl.col(column).is_null() | (pl.col(column).str.strip_chars() == "")
+
+
+def describe(row: dict) -> str:
+    """What a dropped row held, for its diagnostic."""
+    return (
+        f": relation={row['relation']!r} display_relation={row['display_relation']!r}"
+        f" x={row['x_type']}/{row['x_source']}/{row['x_id']!r} y={row['y_type']}/{row['y_source']}/{row['y_id']!r}"
+    )

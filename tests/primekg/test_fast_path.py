@@ -1,0 +1,112 @@
+"""The two readers of kg.csv give the same import; the fast one hands over whenever it cannot vouch for a line."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+
+from kgpub.importers import primekg
+from kgpub.importers.primekg import ImportOptions, import_primekg
+from kgpub.importers.primekg_reasons import DropReason
+from kgpub.importers.primekg_scan import NotClean, raw_line_count, scan_frames
+from kgpub.importers.synth_primekg import generate
+
+from .conftest import HEADER
+
+KGO = "https://w3id.org/kgpub/ontology/"
+GENE = "<https://www.ncbi.nlm.nih.gov/gene/207>"
+PTEN = "<https://www.ncbi.nlm.nih.gov/gene/5728>"
+
+
+def _shard_bytes(folder) -> list[bytes]:
+    return [gzip.decompress(p.read_bytes()) for p in sorted(folder.glob("part-*.nt.gz"))]
+
+
+def _no_line_reader(*args, **kwargs):
+    raise AssertionError("the line-checking reader was used on a clean file")
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory, mapping):
+    folder = tmp_path_factory.mktemp("clean")
+    made = generate(folder / "kg.csv", 4000, seed=5, bad_per_reason=0, exact_duplicates=5, mapping=mapping)
+    return made
+
+
+def test_clean_file_same_output_from_both_readers(clean, tmp_path, mapping, monkeypatch):
+    with monkeypatch.context() as patch:
+        patch.setattr(primekg, "read_batches", _no_line_reader)
+        fast = import_primekg(clean.path, tmp_path / "fast", ImportOptions(shards=3), mapping=mapping)
+    slow = import_primekg(clean.path, tmp_path / "slow", ImportOptions(shards=3, fast=False, batch_bytes=50_000), mapping=mapping)
+    assert _shard_bytes(fast.folder) == _shard_bytes(slow.folder)  # same lines, same order
+    assert fast.summary.to_json() | {"source": ""} == slow.summary.to_json() | {"source": ""}
+    assert fast.summary.edges == clean.distinct_edges
+    assert fast.summary.dropped_counts() == {DropReason.MIRRORED: clean.mirrored_rows, DropReason.EXACT_DUPLICATE: 5}
+    assert not fast.has_bad_rows
+
+
+@pytest.mark.parametrize(
+    "row, why",
+    [
+        ("protein_protein,ppi,0,207,gene/protein,AKT1,NCBI,1,5728,gene/protein,PTEN,NCBI,extra", "ragged"),
+        ("protein_protein,ppi,0,207,gene/protein,AKT1,NCBI,1,5728,gene/protein,PTEN", "short"),
+        ('protein_protein,ppi,0,207,gene/protein,"AKT\n1",NCBI,1,5728,gene/protein,PTEN,NCBI', "quoted line break"),
+        ("protein_protein,ppi,0,207,gene/protein,AKT1,ENSEMBL,1,5728,gene/protein,PTEN,NCBI", "unknown source"),
+        ("protein_protein,ppi,0,,gene/protein,AKT1,NCBI,1,5728,gene/protein,PTEN,NCBI", "empty id"),
+    ],
+)
+def test_fast_reader_refuses_what_it_cannot_vouch_for(tmp_path, mapping, row, why):
+    good = "pathway_protein,interacts with,7,R-HSA-109704,pathway,PI3K Cascade,REACTOME,0,207,gene/protein,AKT1,NCBI\n"
+    path = tmp_path / "kg.csv"
+    path.write_bytes((HEADER + good * 3 + row + "\n" + good).encode("utf-8"))
+    reader = primekg.RowReader(mapping, primekg.Drops())
+    with pytest.raises(NotClean):
+        for frame in scan_frames(path, [*primekg.KEYS, *primekg.NODE_STRINGS]):
+            codes = reader.unknown(frame)
+            if codes.null_count() or frame["x_id"].null_count() or frame["y_id"].null_count():
+                raise NotClean(why)
+    # the import still completes, through the line-checking reader, and reports the row's line
+    result = import_primekg(path, tmp_path / "out", ImportOptions(shards=1), mapping=mapping)
+    assert result.has_bad_rows
+    assert any(d.line == 5 for d in result.log), [str(d) for d in result.log]
+    assert result.summary.edges == 1
+
+
+def test_raw_line_count(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_bytes(b"a\nb\n\"c\nd\"\n")
+    assert raw_line_count(path, chunk=3) == 4
+    path.write_bytes(b"a\nb")  # no final newline
+    assert raw_line_count(path) == 2
+
+
+def test_orientation_and_dedup_semantics(tmp_path, mapping):
+    rows = [
+        # symmetric: PTEN-AKT1 first, but the triple has the smaller IRI (gene/207) as subject
+        "protein_protein,ppi,1,5728,gene/protein,PTEN,NCBI,0,207,gene/protein,AKT1,NCBI",
+        "protein_protein,ppi,0,207,gene/protein,AKT1,NCBI,1,5728,gene/protein,PTEN,NCBI",  # mirrored
+        "protein_protein,ppi,0,207,gene/protein,AKT1,NCBI,1,5728,gene/protein,PTEN,NCBI",  # duplicate of the mirror
+        # typed, written object first: the drug becomes the subject
+        "drug_protein,target,0,207,gene/protein,AKT1,NCBI,2,DB00435,drug,Nitric Oxide,DrugBank",
+        # MONDO 1117 and 0001117 are one node (one IRI): the second row is the same edge
+        "disease_phenotype_positive,phenotype present,4,1117,disease,Proteus syndrome,MONDO,5,855,effect/phenotype,Insulin resistance,HPO",
+        "disease_phenotype_positive,phenotype present,4,0001117,disease,Proteus syndrome,MONDO,5,855,effect/phenotype,Insulin resistance,HPO",
+    ]
+    path = tmp_path / "kg.csv"
+    path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    result = import_primekg(path, tmp_path / "out", ImportOptions(shards=1), mapping=mapping)
+    lines = gzip.decompress((result.folder / "part-00000.nt.gz").read_bytes()).decode().splitlines()
+    assert f"{GENE} <{KGO}interactsWith> {PTEN} ." in lines
+    assert f"{PTEN} <{KGO}interactsWith> {GENE} ." not in lines
+    assert f"<https://go.drugbank.com/drugs/DB00435> <{KGO}hasTarget> {GENE} ." in lines
+    mondo = "<http://purl.obolibrary.org/obo/MONDO_0001117>"
+    assert sum(line.startswith(f"{mondo} <{KGO}hasPhenotype>") for line in lines) == 1
+    assert sum(line.startswith(f"{mondo} <http://www.w3.org/2000/01/rdf-schema#label>") for line in lines) == 1
+    dropped = result.summary.dropped_counts()
+    assert dropped == {DropReason.MIRRORED: 1, DropReason.EXACT_DUPLICATE: 2}
+    assert result.summary.dropped[DropReason.EXACT_DUPLICATE].first_lines == [4, 7]
+    assert result.summary.edges == 3
+    # node lines come first, in IRI order, then edges in row order
+    edges = [line for line in lines if f"<{KGO}" in line and "#type>" not in line]
+    assert edges[0].startswith(GENE) and edges[1].startswith("<https://go.drugbank.com") and edges[2].startswith(mondo)
