@@ -103,11 +103,10 @@ class RowReader:
             self._drop_unknown(frame.filter(~known))
             frame = frame.filter(known)
         seen = self._seen.implode()
-        first = (~pl.col("x_h").is_in(seen) & pl.col("x_h").is_first_distinct()) | (
-            ~pl.col("y_h").is_in(seen) & pl.col("y_h").is_first_distinct()
-        )
-        naming = frame.filter(first)
-        if naming.height:
+        new_x, new_y = ~pl.col("x_h").is_in(seen), ~pl.col("y_h").is_in(seen)
+        new = frame.select((new_x | new_y).alias("new"))["new"]  # few rows after the first frames
+        if new.any():
+            naming = frame.filter(new).filter((new_x & pl.col("x_h").is_first_distinct()) | (new_y & pl.col("y_h").is_first_distinct()))
             self._nodes.append(pl.concat([
                 naming.select(
                     "line", pl.lit(i, dtype=pl.UInt8).alias("side"), pl.col(f"{side}_h").alias("h"),
