@@ -38,11 +38,20 @@ class StreamOptions:
     triples_per_partition: int = 150_000
 
 
+_SPLIT_LINES = 250_000
+_UNIT_SEPARATOR = "\x1f"  # never raw in kgpub's N-Triples: IRIs cannot hold it, literals have it replaced
+
+
 def _lines_of(path: Path) -> pl.Series:
-    """The N-Triples lines of one (gzip or plain) file as a string Series."""
+    """The N-Triples lines of one (gzip or plain) file as a string Series, read by polars as a
+    one-column CSV (no Python string per line)."""
     data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
-    text = data.decode("utf-8")
-    lines = pl.Series("t", text.split("\n"), dtype=pl.String)
+    try:
+        lines = pl.read_csv(data, has_header=False, separator=_UNIT_SEPARATOR, quote_char=None,
+                            new_columns=["t"], schema={"t": pl.String})["t"]
+    except pl.exceptions.PolarsError:  # a line holding the separator: split in Python
+        lines = pl.Series("t", data.decode("utf-8").split("\n"), dtype=pl.String)
+    lines = lines.drop_nulls()
     return lines.filter(lines.str.starts_with("<") | lines.str.starts_with("_:"))
 
 
@@ -70,10 +79,12 @@ def partition(files: list[Path], workdir: Path, options: StreamOptions) -> tuple
     types: list[pl.DataFrame] = []
     try:
         for f in files:
-            frame = _split(_lines_of(f)).with_columns((pl.col("s").hash(seed=3) % count).alias("k"))
-            types.append(frame.filter(pl.col("p") == _TYPE).select("s", "o", "t"))
-            for (k,), group in frame.group_by("k"):
-                handles[k].write(group["t"].str.join("\n").item() + "\n")
+            lines = _lines_of(f)
+            for start in range(0, lines.len(), _SPLIT_LINES):  # split a slice at a time: memory stays bounded
+                frame = _split(lines.slice(start, _SPLIT_LINES)).with_columns((pl.col("s").hash(seed=3) % count).alias("k"))
+                types.append(frame.filter(pl.col("p") == _TYPE).select("s", "o", "t"))
+                for (k,), group in frame.group_by("k"):
+                    handles[k].write(group["t"].str.join("\n").item() + "\n")
     finally:
         for h in handles:
             h.close()
