@@ -109,7 +109,7 @@ def import_primekg(
     info = read_dataset_info()
     summary = ImportSummary(source=str(csv_path), release=options.release or info.release, dataset_iri=info.dataset_iri)
 
-    drops, reader = _read(csv_path, mapping, options, report)
+    drops, reader, summary.reader = _read(csv_path, mapping, options, report)
     summary.rows = reader.rows
     nodes = node_table(reader.first_nodes(), mapping, options.base_iri)
     edges = kept_edges(reader.table(), nodes, drops, _describer(nodes, mapping))
@@ -148,8 +148,11 @@ def import_primekg(
     return ImportResult(folder, summary, manifest, log)
 
 
-def _read(path: Path, mapping: PrimekgMapping, options: ImportOptions, report: ProgressCallback) -> tuple[Drops, RowReader]:
-    """Pass one: the fast reader if every row is clean and allowed, else the line-checking one."""
+def _read(path: Path, mapping: PrimekgMapping, options: ImportOptions, report: ProgressCallback) -> tuple[Drops, RowReader, str]:
+    """Pass one: the fast reader if every row is clean and allowed, else the line-checking one.
+
+    Also returns which reader read the file (and why the fast one handed over)."""
+    handed_over = "fast reader not used"
     size = path.stat().st_size
     if options.fast:
         drops = Drops(FIRST_LINES)
@@ -163,9 +166,9 @@ def _read(path: Path, mapping: PrimekgMapping, options: ImportOptions, report: P
                 reader.add(frame, codes)
                 report(Progress("read", min(size, int(reader.rows * per_row)), size, reader.rows))
             report(Progress("read", size, size, reader.rows))
-            return drops, reader
-        except NotClean:
-            pass  # started over below: nothing was reported or written yet
+            return drops, reader, "polars streaming reader"
+        except NotClean as why:
+            handed_over = str(why)  # started over below: nothing was reported or written yet
     drops = Drops(FIRST_LINES)
     reader = RowReader(mapping, drops)
     for batch in read_batches(path, batch_bytes=options.batch_bytes):
@@ -174,7 +177,7 @@ def _read(path: Path, mapping: PrimekgMapping, options: ImportOptions, report: P
         if batch.rows.height:
             reader.add(batch.rows)
         report(Progress("read", batch.end_offset, size, reader.rows))
-    return drops, reader
+    return drops, reader, f"line-checking reader ({handed_over})"
 
 
 def _bytes_per_row(path: Path, sample: int = 1 << 20) -> float:

@@ -10,11 +10,9 @@ line-checking reader of :mod:`kgpub.importers.primekg_read`, which reports every
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Iterable, Iterator
 
-import numpy as np
 import polars as pl
 
 from .primekg_read import COLUMNS, check_header
@@ -26,41 +24,14 @@ class NotClean(Exception):
     """The file needs the line-checking reader (the reason is in the message)."""
 
 
-def raw_line_count(path: Path, chunk: int = 1 << 22) -> int:
-    """Lines in ``path`` (header included), counted without any CSV quoting.
+def raw_line_count(path: Path) -> int:
+    """Lines in ``path`` (header included), counted by polars without any CSV quoting.
 
-    Read in chunks rather than mapped, so the file's pages do not count in the import's memory."""
-    buffer = np.empty(chunk, dtype=np.uint8)
-    count, last = 0, 10
-    with Path(path).open("rb", buffering=0) as handle:
-        while read := handle.readinto(buffer):  # type: ignore[attr-defined]
-            count += int(np.count_nonzero(buffer[:read] == 10))
-            last = int(buffer[read - 1])
-    return count + (last != 10)
-
-
-class _LineCount(threading.Thread):
-    """:func:`raw_line_count` on a thread of its own, beside the scan (both release the GIL)."""
-
-    def __init__(self, path: Path):
-        super().__init__(daemon=True)
-        self.path = path
-        self.lines: int | None = None
-        self.error: OSError | None = None
-        self.start()
-
-    def run(self) -> None:
-        try:
-            self.lines = raw_line_count(self.path)
-        except OSError as error:
-            self.error = error
-
-    def result(self) -> int:
-        self.join()
-        if self.error is not None:
-            raise self.error
-        assert self.lines is not None
-        return self.lines
+    It runs before the scan: a file not yet in the page cache is read from disk once, here, and
+    the scan then reads it from memory (two readers at once would make the disk seek between them).
+    """
+    counted = pl.scan_csv(path, has_header=False, quote_char=None, separator="\x1f", infer_schema=False)
+    return int(counted.select(pl.len()).collect().item())
 
 
 def scan_frames(path: Path | str, select: Iterable[pl.Expr | str], *, batch_rows: int = BATCH_ROWS) -> Iterator[pl.DataFrame]:
@@ -77,7 +48,7 @@ def scan_frames(path: Path | str, select: Iterable[pl.Expr | str], *, batch_rows
         .with_row_index("line", offset=2)
         .select("line", *select)
     )
-    lines = _LineCount(path)
+    lines = raw_line_count(path)
     rows = 0
     try:
         # every column is parsed (no projection pushdown), else polars ignores extra fields on a line
@@ -87,5 +58,5 @@ def scan_frames(path: Path | str, select: Iterable[pl.Expr | str], *, batch_rows
             yield frame
     except pl.exceptions.PolarsError as error:
         raise NotClean(str(error).splitlines()[0]) from error
-    if rows != lines.result() - 1:
+    if rows != lines - 1:
         raise NotClean("a quoted field holds a line break")

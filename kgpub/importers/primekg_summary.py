@@ -62,6 +62,7 @@ class ImportSummary:
     dataset_iri: str
     rows: int = 0
     triples: int = 0
+    reader: str = ""  # which reader read the file, and why the fast one handed over if it did
     files: list[str] = field(default_factory=list)
     nodes_per_class: dict[str, int] = field(default_factory=dict)
     edges_per_relation: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -96,6 +97,7 @@ class ImportSummary:
     def to_json(self) -> dict:
         return {
             "source": self.source,
+            "reader": self.reader,
             "dataset": self.dataset_iri,
             "release": self.release,
             "rows": self.rows,

@@ -41,7 +41,9 @@ def test_clean_file_same_output_from_both_readers(clean, tmp_path, mapping, monk
         fast = import_primekg(clean.path, tmp_path / "fast", ImportOptions(shards=3), mapping=mapping)
     slow = import_primekg(clean.path, tmp_path / "slow", ImportOptions(shards=3, fast=False, batch_bytes=50_000), mapping=mapping)
     assert _shard_bytes(fast.folder) == _shard_bytes(slow.folder)  # same lines, same order
-    assert fast.summary.to_json() | {"source": ""} == slow.summary.to_json() | {"source": ""}
+    assert fast.summary.reader == "polars streaming reader"
+    assert slow.summary.reader == "line-checking reader (fast reader not used)"
+    assert fast.summary.to_json() | {"source": "", "reader": ""} == slow.summary.to_json() | {"source": "", "reader": ""}
     assert fast.summary.edges == clean.distinct_edges
     assert fast.summary.dropped_counts() == {DropReason.MIRRORED: clean.mirrored_rows, DropReason.EXACT_DUPLICATE: 5}
     assert not fast.has_bad_rows
@@ -70,6 +72,7 @@ def test_fast_reader_refuses_what_it_cannot_vouch_for(tmp_path, mapping, monkeyp
     monkeypatch.setattr(primekg, "read_batches", line_reader)
     result = import_primekg(path, tmp_path / "out", ImportOptions(shards=1), mapping=mapping)
     assert used, f"the fast reader vouched for a file with a {why} row"
+    assert result.summary.reader.startswith("line-checking reader (")
     # the import completes through the line-checking reader, which reports the row's line
     assert result.has_bad_rows
     assert any(d.line == 5 for d in result.log), [str(d) for d in result.log]
@@ -79,7 +82,7 @@ def test_fast_reader_refuses_what_it_cannot_vouch_for(tmp_path, mapping, monkeyp
 def test_raw_line_count(tmp_path):
     path = tmp_path / "x.csv"
     path.write_bytes(b"a\nb\n\"c\nd\"\n")
-    assert raw_line_count(path, chunk=3) == 4
+    assert raw_line_count(path) == 4
     path.write_bytes(b"a\nb")  # no final newline
     assert raw_line_count(path) == 2
 
