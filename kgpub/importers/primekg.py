@@ -244,7 +244,7 @@ def _write_edges(sink: ShardedSink, edges: pl.DataFrame, nodes: pl.DataFrame, ma
         )
         buffer = io.BytesIO()
         block.write_csv(buffer, separator=" ", include_header=False, quote_style="never")
-        sink.write(buffer.getvalue(), block.height)
+        sink.write(buffer.getbuffer(), block.height)  # a view, not a copy: the buffer is not written again
         progress(start + block.height)
 
 

@@ -62,7 +62,7 @@ class _Shard(threading.Thread):
     def __init__(self, path: Path, fmt: str, compresslevel: int):
         super().__init__(daemon=True)
         self.path = path
-        self.queue: queue.Queue[tuple[bytes, int] | None] = queue.Queue(maxsize=2)
+        self.queue: queue.Queue[tuple[bytes | memoryview, int] | None] = queue.Queue(maxsize=2)
         self.triples = 0
         self.sha256 = hashlib.sha256()
         self.error: BaseException | None = None
@@ -110,7 +110,7 @@ class ShardedSink:
     def shards(self) -> int:
         return len(self._shards)
 
-    def write(self, block: str | bytes, lines: int | None = None) -> None:
+    def write(self, block: str | bytes | memoryview, lines: int | None = None) -> None:
         """Queue one block of whole lines (each ending with a newline, UTF-8) for the next shard.
 
         ``lines`` is the number of lines in ``block`` if the caller knows it (else it is counted)."""
@@ -119,7 +119,7 @@ class ShardedSink:
         shard = self._shards[self._next]
         self._next = (self._next + 1) % len(self._shards)
         data = block.encode("utf-8") if isinstance(block, str) else block
-        shard.queue.put((data, data.count(b"\n") if lines is None else lines))
+        shard.queue.put((data, bytes(data).count(b"\n") if lines is None else lines))
 
     def close(self) -> list[ShardStats]:
         for shard in self._shards:
