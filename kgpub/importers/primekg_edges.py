@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+import numpy as np
 import polars as pl
 
 from .primekg_reasons import DropReason, Drops
@@ -26,9 +27,27 @@ Describe = Callable[[pl.DataFrame], Callable[[list[int]], list[str]]]
 _BUCKETS = 64  # dedup runs per bucket of keys: small hash tables that stay in cache
 
 
-def _first_distinct(key: pl.Expr) -> pl.Expr:
-    """Whether each row is the first with its (UInt64) key, computed per bucket of keys."""
-    return key.is_first_distinct().over(key % _BUCKETS)
+def _dedup(frame: pl.DataFrame, edge: pl.Expr, oriented: pl.Expr) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: is it the first with its ``edge`` key (kept), was its ``oriented`` key seen before (repeated)?
+
+    Rows with the same oriented key (rule, x, y) share their edge key (rule, s, o), so one bucket
+    of edge keys holds every row either question needs: both are answered per bucket, buckets in
+    parallel, each with hash tables small enough to stay in cache.
+    """
+    buckets = (
+        frame.lazy()
+        .select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("row"), edge.alias("edge"), oriented.alias("oriented"))
+        .group_by((pl.col("edge") % _BUCKETS).alias("bucket"))
+        .agg("row", pl.col("edge").is_first_distinct().alias("kept"), pl.col("oriented").is_first_distinct().alias("first"))
+        .explode("row", "kept", "first")
+        .collect()
+    )
+    kept = np.zeros(frame.height, dtype=bool)
+    repeated = np.zeros(frame.height, dtype=bool)
+    rows = buckets["row"].to_numpy()
+    kept[rows] = buckets["kept"].to_numpy()
+    repeated[rows] = ~buckets["first"].to_numpy()
+    return kept, repeated
 
 
 def _edge_key(rule: str, a: str, b: str, wide: bool) -> pl.Expr:
@@ -61,12 +80,8 @@ def edges(rows: pl.DataFrame, nodes: pl.DataFrame, drops: Drops, describe: Descr
     )
     # Rows with the same oriented key (rule, x, y) share their edge key (rule, s, o), so one bucket
     # of edge keys holds every row either dedup needs to see.
-    lazy = frame.lazy()
-    kept, repeated = pl.collect_all([  # side by side: each is a pass of its own over the keys
-        lazy.select(_first_distinct(_edge_key("rule", "s", "o", wide)).alias("kept")),
-        lazy.select((~_first_distinct(_edge_key("rule", "x_c", "y_c", wide))).alias("repeated")),  # this very row seen before
-    ])
-    frame = frame.with_columns(kept["kept"], repeated["repeated"])
+    kept, repeated = _dedup(frame, _edge_key("rule", "s", "o", wide), _edge_key("rule", "x_c", "y_c", wide))
+    frame = frame.with_columns(pl.Series("kept", kept), pl.Series("repeated", repeated))
     dropped = frame.filter(~pl.col("kept"))
     drops.add(DropReason.EXACT_DUPLICATE, dropped.filter("repeated")["line"])
     drops.add(DropReason.MIRRORED, dropped.filter(~pl.col("repeated"))["line"])
