@@ -14,9 +14,6 @@ unknown relation pair, type or source, or node types that do not fit the relatio
 
 from __future__ import annotations
 
-import operator
-from functools import reduce
-
 import polars as pl
 
 from .primekg_mapping import PrimekgMapping
@@ -24,7 +21,18 @@ from .primekg_read import REQUIRED
 from .primekg_reasons import DropReason, Drops
 
 LOW = ("relation", "display_relation", "x_type", "x_source", "y_type", "y_source")  # few distinct values
-COMBO_KEY = reduce(operator.xor, [pl.col(c).hash(21 + i) for i, c in enumerate(LOW)]).alias("combo")
+
+
+def kind_key(side: str) -> pl.Expr:
+    """64-bit key of the type and source of the node on ``side`` (x or y), the same on either side."""
+    return pl.col(f"{side}_type").hash(3) ^ pl.col(f"{side}_source").hash(4)
+
+
+# x's and y's kind keys are multiplied by distinct odd constants (wrapping) so swapping them changes the key
+COMBO_KEY = (
+    pl.col("relation").hash(21) ^ pl.col("display_relation").hash(22)
+    ^ (kind_key("x") * 0x9E3779B97F4A7C15) ^ (kind_key("y") * 0xC2B2AE3D27D4EB4F)
+).alias("combo")
 
 # bits of a row's code
 _KIND_SHIFT_X, _KIND_SHIFT_Y = 8, 16
@@ -36,7 +44,7 @@ def node_key(side: str) -> pl.Expr:
     """64-bit key of the node on ``side`` (x or y): its type, source and id hashed together.
 
     The same for a node whichever side it is on."""
-    return (pl.col(f"{side}_id").hash(5) ^ pl.col(f"{side}_type").hash(3) ^ pl.col(f"{side}_source").hash(4)).alias(f"{side}_h")
+    return (pl.col(f"{side}_id").hash(5) ^ kind_key(side)).alias(f"{side}_h")
 
 
 KEYS = (COMBO_KEY, node_key("x"), node_key("y"))  # computed in the reader's query, or per frame
