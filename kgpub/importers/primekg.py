@@ -34,7 +34,7 @@ from .primekg_mapping import PrimekgMapping
 from .primekg_nodes import node_lines, node_table, type_lines
 from .primekg_read import DEFAULT_BATCH_BYTES, read_batches
 from .primekg_reasons import Drops
-from .primekg_rows import KEYS, NODE_STRINGS, RowReader
+from .primekg_rows import KEYS, NODE_STRINGS, RowReader, unpack
 from .primekg_scan import NotClean, scan_frames
 from .primekg_sink import ShardedSink
 from .primekg_summary import ImportSummary, read_dataset_info, write_void
@@ -161,7 +161,7 @@ def _read(path: Path, mapping: PrimekgMapping, options: ImportOptions, report: P
         try:
             for frame in scan_frames(path, [*KEYS, *NODE_STRINGS]):
                 codes = reader.unknown(frame)
-                if codes.null_count() or frame["x_id"].null_count() or frame["y_id"].null_count():
+                if not reader.all_known(frame, codes):
                     raise NotClean("rows the mapping tables do not allow, or empty ids")
                 reader.add(frame, codes)
                 report(Progress("read", min(size, int(reader.rows * per_row)), size, reader.rows))
@@ -196,9 +196,8 @@ def _describer(nodes: pl.DataFrame, mapping: PrimekgMapping) -> Callable[[pl.Dat
             ids = dict(nodes.filter(pl.col("h").is_in(pl.concat([shown["x_h"], shown["y_h"]]).implode())).select("h", "id").iter_rows())
             by_line = {}
             for row in shown.iter_rows(named=True):
-                code = row["code"]
-                rule = mapping.relations[code & 0xFF]
-                x, y = mapping.kinds[code >> 8 & 0xFF], mapping.kinds[code >> 16 & 0xFF]
+                rule_code, x_kind, y_kind = unpack(row["code"])
+                rule, x, y = mapping.relations[rule_code], mapping.kinds[x_kind], mapping.kinds[y_kind]
                 by_line[row["line"]] = (
                     f": relation={rule.relation!r} display_relation={rule.display_relation!r}"
                     f" x={x.node_type}/{x.source}/{ids.get(row['x_h'])!r} y={y.node_type}/{y.source}/{ids.get(row['y_h'])!r}"

@@ -12,6 +12,7 @@ import polars as pl
 
 from ..vocab import DCTERMS, KGO, RDF, RDFS
 from .primekg_mapping import NodeKind, PrimekgMapping
+from .primekg_read import blank
 from .primekg_reasons import DropReason
 
 _TYPE = f" <{RDF.type.value}> "
@@ -53,7 +54,7 @@ def node_table(first: pl.DataFrame, mapping: PrimekgMapping, base_iri: str) -> p
     """
     nodes = resolve(first, mapping, base_iri)
     problem = (
-        pl.when(pl.col("id").is_null() | (pl.col("id").str.strip_chars() == "")).then(pl.lit(DropReason.MISSING_FIELD.value))
+        pl.when(blank("id")).then(pl.lit(DropReason.MISSING_FIELD.value))
         .when(pl.col("iri").is_null()).then(pl.lit(DropReason.MALFORMED_ID.value))
     )
     nodes = nodes.with_columns(problem.alias("problem"))

@@ -91,6 +91,11 @@ def _lines(data: bytes) -> tuple[list[str], list[int]]:
 REQUIRED = ("relation", "display_relation", "x_id", "x_type", "x_source", "y_id", "y_type", "y_source")
 
 
+def blank(column: str) -> pl.Expr:
+    """The field is missing or only white space."""
+    return pl.col(column).is_null() | (pl.col(column).str.strip_chars() == "")
+
+
 def _fast_parse(data: bytes, first_line: int) -> RowBatch | None:
     """Parse a batch with no problem at all in one go; ``None`` if it has any."""
     try:

@@ -78,7 +78,7 @@ class Drops:
             if reason not in self.counts:
                 continue
             shown = self.shown[reason]
-            summary.drop(reason, self.counts[reason], [line for line, _ in shown], self.first)
+            summary.drop(reason, self.counts[reason], [line for line, _ in shown])
             if reason.is_bad:
                 for line, detail in shown:
                     log.error(path, line, reason.message + detail, code=reason.value)

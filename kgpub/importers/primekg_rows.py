@@ -17,7 +17,7 @@ from __future__ import annotations
 import polars as pl
 
 from .primekg_mapping import PrimekgMapping
-from .primekg_read import REQUIRED
+from .primekg_read import REQUIRED, blank
 from .primekg_reasons import DropReason, Drops
 
 LOW = ("relation", "display_relation", "x_type", "x_source", "y_type", "y_source")  # few distinct values
@@ -57,6 +57,11 @@ def rule_of(code: pl.Expr) -> pl.Expr:
 
 def kind_of(code: pl.Expr, side: str) -> pl.Expr:
     return ((code // (1 << (_KIND_SHIFT_X if side == "x" else _KIND_SHIFT_Y))) % 256).cast(pl.Int16)
+
+
+def unpack(code: int) -> tuple[int, int, int]:
+    """``rule, x_kind, y_kind`` of one row's code (what :func:`rule_of` and :func:`kind_of` compute per column)."""
+    return code & 0xFF, code >> _KIND_SHIFT_X & 0xFF, code >> _KIND_SHIFT_Y & 0xFF
 
 
 def combos(mapping: PrimekgMapping) -> pl.DataFrame:
@@ -100,14 +105,20 @@ class RowReader:
         """Per row of ``frame`` (with ``combo``), its code, or null where the tables allow no such row."""
         return frame["combo"].replace_strict(self._combo_keys, self._codes, default=None, return_dtype=pl.Int32)
 
+    @staticmethod
+    def all_known(frame: pl.DataFrame, codes: pl.Series) -> bool:
+        """Whether every row of ``frame`` has an allowed combination (``codes``) and both ids."""
+        return not (codes.null_count() or frame["x_id"].null_count() or frame["y_id"].null_count())
+
     def add(self, frame: pl.DataFrame, codes: pl.Series | None = None) -> None:
         """One frame of rows; ``codes`` if the caller already looked them up."""
         self.rows += frame.height
         if "combo" not in frame.columns:
             frame = frame.with_columns(*KEYS)
-        frame = frame.with_columns((codes if codes is not None else self.unknown(frame)).alias("code"))
-        known = pl.col("code").is_not_null() & pl.col("x_id").is_not_null() & pl.col("y_id").is_not_null()
-        if frame["code"].null_count() or frame["x_id"].null_count() or frame["y_id"].null_count():
+        codes = codes if codes is not None else self.unknown(frame)
+        frame = frame.with_columns(codes.alias("code"))
+        if not self.all_known(frame, codes):
+            known = pl.col("code").is_not_null() & pl.col("x_id").is_not_null() & pl.col("y_id").is_not_null()
             self._drop_unknown(frame.filter(~known))
             frame = frame.filter(known)
         seen = self._seen.implode()
@@ -159,7 +170,7 @@ class RowReader:
         relations = self.mapping.relations_frame().select(pl.concat_str("relation", "display_relation", separator="\t"))["relation"]
         unknown_type = ~pl.col("x_type").is_in(self._types.implode()) | ~pl.col("y_type").is_in(self._types.implode())
         reason = (
-            pl.when(pl.any_horizontal(_blank(c) for c in REQUIRED)).then(pl.lit(DropReason.MISSING_FIELD.value))
+            pl.when(pl.any_horizontal(blank(c) for c in REQUIRED)).then(pl.lit(DropReason.MISSING_FIELD.value))
             .when(~pl.concat_str("relation", "display_relation", separator="\t").is_in(relations.implode()))
             .then(pl.lit(DropReason.UNKNOWN_RELATION.value))
             .when(unknown_type).then(pl.lit(DropReason.UNKNOWN_TYPE.value))
@@ -170,10 +181,6 @@ class RowReader:
         for (value,), group in bad.group_by("reason", maintain_order=True):
             rows = {r["line"]: r for r in group.head(self.drops.first).iter_rows(named=True)}
             self.drops.add(DropReason(value), group["line"], lambda lines, rows=rows: [describe(rows[n]) for n in lines])
-
-
-def _blank(column: str) -> pl.Expr:
-    return pl.col(column).is_null() | (pl.col(column).str.strip_chars() == "")
 
 
 def describe(row: dict) -> str:

@@ -75,13 +75,9 @@ class ImportSummary:
     def add_nodes(self, class_iri: str, count: int) -> None:
         self.nodes_per_class[class_iri] = self.nodes_per_class.get(class_iri, 0) + count
 
-    def drop(self, reason: DropReason, count: int, lines: list[int], limit: int) -> list[int]:
-        """Count ``count`` rows dropped for ``reason``; return those of ``lines`` still to be shown."""
-        entry = self.dropped.setdefault(reason, Dropped())
-        entry.count += count
-        shown = lines[: max(0, limit - len(entry.first_lines))]
-        entry.first_lines.extend(shown)
-        return shown
+    def drop(self, reason: DropReason, count: int, first_lines: list[int]) -> None:
+        """Record ``count`` rows dropped for ``reason``, with the first lines shown (chosen by ``Drops``)."""
+        self.dropped[reason] = Dropped(count, list(first_lines))
 
     def dropped_counts(self) -> dict[DropReason, int]:
         return {r: d.count for r, d in self.dropped.items()}
