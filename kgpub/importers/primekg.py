@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -29,7 +30,7 @@ from ..diagnostics import DiagnosticLog
 from ..errors import ConfigError
 from ..iris import DEFAULT_BASE_IRI, IriMinter
 from ..publish.manifest import GraphEntry, Manifest
-from .primekg_edges import edges as kept_edges
+from .primekg_edges import kept, oriented, used_codes
 from .primekg_mapping import PrimekgMapping
 from .primekg_nodes import node_lines, node_table, type_lines
 from .primekg_read import DEFAULT_BATCH_BYTES, read_batches
@@ -112,14 +113,19 @@ def import_primekg(
     drops, reader, summary.reader = _read(csv_path, mapping, options, report)
     summary.rows = reader.rows
     nodes = node_table(reader.first_nodes(), mapping, options.base_iri)
-    edges = kept_edges(reader.table(), nodes, drops, _describer(nodes, mapping))
-    drops.report(summary, log, str(csv_path))
-    for rule, count in edges.group_by("rule").len().sort("rule").iter_rows():
-        summary.add_edges(mapping.relations[rule], count)
+    rows = oriented(reader.table(), nodes, drops, _describer(nodes, mapping))
 
     sink = ShardedSink(folder, options.shards, options.fmt, compresslevel=options.compresslevel)
     try:
-        _write_nodes(sink, nodes, edges, mapping, summary)
+        # node triples are written while the rows are deduplicated: both mostly leave a core idle
+        with ThreadPoolExecutor(1, thread_name_prefix="kgpub-nodes") as pool:
+            nodes_written = pool.submit(_write_nodes, sink, nodes, used_codes(rows, _codes(nodes)), mapping, summary)
+            edges = kept(rows, drops)
+            del rows
+            nodes_written.result()
+        drops.report(summary, log, str(csv_path))
+        for rule, count in edges.group_by("rule").len().sort("rule").iter_rows():
+            summary.add_edges(mapping.relations[rule], count)
         _write_edges(sink, edges, nodes, mapping, lambda done: report(Progress("write", done, edges.height, summary.rows)))
     finally:
         stats = sink.close()
@@ -193,26 +199,28 @@ def _describer(nodes: pl.DataFrame, mapping: PrimekgMapping) -> Callable[[pl.Dat
     def describe(rows: pl.DataFrame) -> Callable[[list[int]], list[str]]:
         def details(lines: list[int]) -> list[str]:
             shown = rows.filter(pl.col("line").is_in(pl.Series(lines, dtype=pl.UInt32).implode()))
-            ids = dict(nodes.filter(pl.col("h").is_in(pl.concat([shown["x_h"], shown["y_h"]]).implode())).select("h", "id").iter_rows())
+            ids = dict(nodes.filter(pl.col("n").is_in(pl.concat([shown["x_n"], shown["y_n"]]).implode())).select("n", "id").iter_rows())
             by_line = {}
             for row in shown.iter_rows(named=True):
                 rule_code, x_kind, y_kind = unpack(row["code"])
                 rule, x, y = mapping.relations[rule_code], mapping.kinds[x_kind], mapping.kinds[y_kind]
                 by_line[row["line"]] = (
                     f": relation={rule.relation!r} display_relation={rule.display_relation!r}"
-                    f" x={x.node_type}/{x.source}/{ids.get(row['x_h'])!r} y={y.node_type}/{y.source}/{ids.get(row['y_h'])!r}"
+                    f" x={x.node_type}/{x.source}/{ids.get(row['x_n'])!r} y={y.node_type}/{y.source}/{ids.get(row['y_n'])!r}"
                 )
             return [by_line.get(line, "") for line in lines]
         return details
     return describe
 
 
-def _write_nodes(sink: ShardedSink, nodes: pl.DataFrame, edges: pl.DataFrame, mapping: PrimekgMapping,
+def _codes(nodes: pl.DataFrame) -> int:
+    """How many node codes (distinct IRIs) there are."""
+    return int(nodes["code"].max() or 0) + 1 if nodes["code"].null_count() < nodes.height else 0
+
+
+def _write_nodes(sink: ShardedSink, nodes: pl.DataFrame, used: np.ndarray, mapping: PrimekgMapping,
                  summary: ImportSummary) -> None:
-    """Type, label, identifier and group-member triples of the nodes the kept edges use, in IRI order."""
-    used = np.zeros(int(nodes["code"].max() or 0) + 1, dtype=bool)
-    used[edges["s"].to_numpy()] = True
-    used[edges["o"].to_numpy()] = True
+    """Type, label, identifier and group-member triples of the ``used`` node codes, in IRI order."""
     used_nodes = nodes.filter(pl.col("code").is_in(pl.Series(np.flatnonzero(used), dtype=pl.UInt32).implode()))
     one_per_iri = used_nodes.unique(subset="code", keep="first", maintain_order=True).sort("code")
     lines, member_types = node_lines(one_per_iri, mapping)

@@ -1,12 +1,12 @@
 """Pass two of the PrimeKG import, on integers only: node codes, orientation, dedup.
 
-Input: the rows of :class:`kgpub.importers.primekg_rows.RowReader` (``line, code, x_h, y_h``) and
+Input: the rows of :class:`kgpub.importers.primekg_rows.RowReader` (``line, code, x_n, y_n``) and
 the node table of :func:`kgpub.importers.primekg_nodes.node_table`.  Output: the kept edges
 ``line, rule, s, o`` in line order, ``s`` and ``o`` being node codes (one per IRI).  Every row left
 out is counted in :class:`kgpub.importers.primekg_reasons.Drops`:
 
-1. a node with an empty or malformed id (``missing_field``, ``malformed_id``);
-2. the same edge again: in the same orientation (``exact_duplicate``) or with x and y swapped
+1. :func:`oriented`: a node with an empty or malformed id (``missing_field``, ``malformed_id``);
+2. :func:`kept`: the same edge again: in the same orientation (``exact_duplicate``) or with x and y swapped
    (``mirrored``).  The first row of an edge is kept.
 
 Orientation follows ``direction`` in ``mappings/primekg_relations.tsv``: ``typed`` puts the node of
@@ -56,32 +56,45 @@ def _edge_key(rule: str, a: str, b: str, wide: bool) -> pl.Expr:
     return (pl.col(rule).cast(pl.UInt64) * (1 << 56)) + (pl.col(a).cast(pl.UInt64) * (1 << 28)) + pl.col(b).cast(pl.UInt64)
 
 
-def edges(rows: pl.DataFrame, nodes: pl.DataFrame, drops: Drops, describe: Describe) -> pl.DataFrame:
-    """Kept edges ``line, rule, s, o`` (in line order) of ``rows``; the others are counted in ``drops``."""
-    codes = nodes.select("h", "code")
-    node_code = {  # a join of the key column alone: much cheaper than joining the whole frame
-        side: rows.select(f"{side}_h").join(codes, left_on=f"{side}_h", right_on="h", how="left", maintain_order="left")["code"]
-        for side in "xy"
-    }
+def oriented(rows: pl.DataFrame, nodes: pl.DataFrame, drops: Drops, describe: Describe) -> pl.DataFrame:
+    """``line, rule, x_c, y_c, s, o`` of the usable ``rows``: node codes, and the edge's orientation.
+
+    Rows with an unusable node are counted in ``drops``.  Every node code left here is used by a
+    kept edge: a row left out later repeats the rule and the two nodes of a kept one.
+    """
+    code_of = np.full(nodes.height, -1, dtype=np.int64)  # node number -> code of its IRI, -1 if unusable
+    code_of[nodes["n"].to_numpy()] = nodes["code"].fill_null(-1).to_numpy()
+    node_code = {side: pl.Series(f"{side}_c", code_of[rows[f"{side}_n"].to_numpy()]) for side in "xy"}
+    frame = rows.select("line", "code", node_code["x"], node_code["y"])
+    unusable = ((pl.col("x_c") < 0) | (pl.col("y_c") < 0)).alias("unusable")
+    if frame.select(unusable.any()).item():
+        _drop_unusable(rows.filter(frame.select(unusable).to_series()), nodes, drops, describe)
+        frame = frame.filter(~unusable)
     code = pl.col("code")
     swap = ((code & SWAP_BIT) != 0) | (((code & SYMMETRIC_BIT) != 0) & (pl.col("x_c") > pl.col("y_c")))
-    frame = rows.select("line", "code", node_code["x"].alias("x_c"), node_code["y"].alias("y_c"))
-    frame = frame.select("line", rule_of(code).alias("rule"), "x_c", "y_c", swap.alias("swap"))
-    unusable = pl.col("x_c").is_null() | pl.col("y_c").is_null()
-    if frame.select(unusable.any()).item():
-        _drop_unusable(rows.filter(pl.col("line").is_in(frame.filter(unusable)["line"].implode())), nodes, drops, describe)
-        frame = frame.filter(~unusable)
-
-    wide = nodes.height >= 1 << 28
-    frame = frame.select(
+    frame = frame.select("line", rule_of(code).alias("rule"), pl.col("x_c", "y_c").cast(pl.UInt32), swap.alias("swap"))
+    return frame.select(
         "line", "rule", "x_c", "y_c",
         pl.when("swap").then("y_c").otherwise("x_c").alias("s"),
         pl.when("swap").then("x_c").otherwise("y_c").alias("o"),
     )
+
+
+def used_codes(frame: pl.DataFrame, codes: int) -> np.ndarray:
+    """Which of ``codes`` node codes the rows of :func:`oriented` use (so the kept edges use)."""
+    used = np.zeros(codes, dtype=bool)
+    used[frame["x_c"].to_numpy()] = True
+    used[frame["y_c"].to_numpy()] = True
+    return used
+
+
+def kept(frame: pl.DataFrame, drops: Drops) -> pl.DataFrame:
+    """Kept edges ``line, rule, s, o`` (in line order) of :func:`oriented` rows; the others are counted in ``drops``."""
+    wide = int(frame.select(pl.max_horizontal(pl.col("x_c").max(), pl.col("y_c").max())).item() or 0) >= 1 << 28
     # Rows with the same oriented key (rule, x, y) share their edge key (rule, s, o), so one bucket
     # of edge keys holds every row either dedup needs to see.
-    kept, repeated = _dedup(frame, _edge_key("rule", "s", "o", wide), _edge_key("rule", "x_c", "y_c", wide))
-    frame = frame.with_columns(pl.Series("kept", kept), pl.Series("repeated", repeated))
+    first, repeated = _dedup(frame, _edge_key("rule", "s", "o", wide), _edge_key("rule", "x_c", "y_c", wide))
+    frame = frame.with_columns(pl.Series("kept", first), pl.Series("repeated", repeated))
     dropped = frame.filter(~pl.col("kept"))
     drops.add(DropReason.EXACT_DUPLICATE, dropped.filter("repeated")["line"])
     drops.add(DropReason.MIRRORED, dropped.filter(~pl.col("repeated"))["line"])
@@ -90,9 +103,9 @@ def edges(rows: pl.DataFrame, nodes: pl.DataFrame, drops: Drops, describe: Descr
 
 def _drop_unusable(bad: pl.DataFrame, nodes: pl.DataFrame, drops: Drops, describe: Describe) -> None:
     """Rows with a node whose id is empty (``missing_field``) or malformed (``malformed_id``)."""
-    problems = nodes.select("h", "problem")
-    bad = bad.join(problems.rename({"h": "x_h", "problem": "x_p"}), on="x_h", how="left", maintain_order="left").join(
-        problems.rename({"h": "y_h", "problem": "y_p"}), on="y_h", how="left", maintain_order="left"
+    problems = nodes.select("n", "problem")
+    bad = bad.join(problems.rename({"n": "x_n", "problem": "x_p"}), on="x_n", how="left", maintain_order="left").join(
+        problems.rename({"n": "y_n", "problem": "y_p"}), on="y_n", how="left", maintain_order="left"
     )
     missing = ((pl.col("x_p") == DropReason.MISSING_FIELD.value) | (pl.col("y_p") == DropReason.MISSING_FIELD.value)).fill_null(False)
     for reason, mask in ((DropReason.MISSING_FIELD, missing), (DropReason.MALFORMED_ID, ~missing)):

@@ -47,7 +47,7 @@ def resolve(nodes: pl.DataFrame, mapping: PrimekgMapping, base_iri: str) -> pl.D
 
 
 def node_table(first: pl.DataFrame, mapping: PrimekgMapping, base_iri: str) -> pl.DataFrame:
-    """Each node key (``h, kind, id, name, line``) with its ``iri``, ``code`` and ``problem``.
+    """Each node (``n, kind, id, name, line``) with its ``iri``, ``code`` and ``problem``.
 
     ``code`` numbers the distinct IRIs in IRI order (keys that differ only by padding share one);
     it is null, and ``problem`` names the drop reason, for an empty or malformed id.

@@ -1,12 +1,12 @@
 """Pass one of the PrimeKG import: every row reduced to integers, and the strings of each node once.
 
-A row becomes ``line, code, x_h, y_h``.  ``code`` packs what the mapping tables say about the row's
+A row becomes ``line, code, x_n, y_n``.  ``code`` packs what the mapping tables say about the row's
 six low-cardinality fields (relation pair, and type and source of each node): the relation rule,
 the two node kinds, and how to orient the edge.  It is found through one 64-bit hash of the six
-fields, looked up among the combinations ``mappings/primekg_*.tsv`` allows.  ``x_h`` and ``y_h``
-are 64-bit node keys (a hash of type, source and id).  The whole edge list then takes 24 bytes a
-row, so dedup and orientation can look at all of it at once.  A node's strings (id, name) are
-kept from the first row naming it only.
+fields, looked up among the combinations ``mappings/primekg_*.tsv`` allows.  ``x_n`` and ``y_n``
+number the nodes in the order first named; a node is known by a 64-bit key (a hash of type,
+source and id).  The whole edge list then takes 16 bytes a row, so dedup and orientation can look
+at all of it at once.  A node's strings (id, name) are kept from the first row naming it only.
 
 Rows whose fields fit no allowed combination are dropped here with the reason (empty field,
 unknown relation pair, type or source, or node types that do not fit the relation).
@@ -97,7 +97,7 @@ class RowReader:
         self._combo_keys, self._codes = table["combo"], table["code"]
         self._types = pl.Series(sorted(mapping.node_types), dtype=pl.String)
         self._sources = {(k.node_type, k.source) for k in mapping.kinds}
-        self._seen = pl.Series("h", [], dtype=pl.UInt64)
+        self._numbers = pl.DataFrame(schema={"h": pl.UInt64, "n": pl.UInt32})  # node key -> node number
         self._ints: list[pl.DataFrame] = []
         self._nodes: list[pl.DataFrame] = []
 
@@ -121,20 +121,38 @@ class RowReader:
             known = pl.col("code").is_not_null() & pl.col("x_id").is_not_null() & pl.col("y_id").is_not_null()
             self._drop_unknown(frame.filter(~known))
             frame = frame.filter(known)
-        seen = self._seen.implode()
-        new_x, new_y = ~pl.col("x_h").is_in(seen), ~pl.col("y_h").is_in(seen)
-        new = frame.select((new_x | new_y).alias("new"))["new"]  # few rows after the first frames
-        if new.any():
-            naming = frame.filter(new).filter((new_x & pl.col("x_h").is_first_distinct()) | (new_y & pl.col("y_h").is_first_distinct()))
-            self._nodes.append(pl.concat([
-                naming.select(
-                    "line", pl.lit(i, dtype=pl.UInt8).alias("side"), pl.col(f"{side}_h").alias("h"),
-                    kind_of(pl.col("code"), side).alias("kind"), pl.col(f"{side}_id").alias("id"), pl.col(f"{side}_name").alias("name"),
-                )
-                for i, side in enumerate("xy")
-            ]))
-            self._seen = pl.concat([self._seen, naming["x_h"], naming["y_h"]]).unique()
-        self._ints.append(frame.select(pl.col("line").cast(pl.UInt32), "code", "x_h", "y_h"))
+        numbers = self._number(frame)
+        self._ints.append(pl.DataFrame({
+            "line": frame["line"].cast(pl.UInt32), "code": frame["code"],
+            "x_n": numbers.slice(0, frame.height), "y_n": numbers.slice(frame.height),
+        }))
+
+    def _number(self, frame: pl.DataFrame) -> pl.Series:
+        """The node number of every x, then every y, of ``frame`` (known and allowed rows).
+
+        Nodes are numbered in the order first named (by line, x before y); a new node's strings
+        are kept from that first row.  One join per frame both finds the new nodes and numbers
+        the known ones, so pass two looks node numbers up in an array instead of joining again.
+        """
+        keys = pl.concat([frame["x_h"], frame["y_h"]]).to_frame("h")
+        numbers = keys.join(self._numbers, on="h", how="left", maintain_order="left")["n"]
+        if not numbers.null_count():
+            return numbers
+        unknown = numbers.is_null()
+        new = pl.concat([
+            frame.filter(unknown.slice(i * frame.height, frame.height)).select(
+                "line", pl.lit(i, dtype=pl.UInt8).alias("side"), pl.col(f"{side}_h").alias("h"),
+                kind_of(pl.col("code"), side).alias("kind"), pl.col(f"{side}_id").alias("id"), pl.col(f"{side}_name").alias("name"),
+            )
+            for i, side in enumerate("xy")
+        ]).sort("line", "side").unique(subset="h", keep="first", maintain_order=True)
+        start = self._numbers.height
+        new = new.with_columns(pl.int_range(start, start + new.height, dtype=pl.UInt32).alias("n"))
+        self._nodes.append(new)
+        self._numbers = pl.concat([self._numbers, new.select("h", "n")], rechunk=True)
+        missing = unknown.arg_true()
+        found = keys[missing].join(new.select("h", "n"), on="h", how="left", maintain_order="left")["n"]
+        return numbers.scatter(missing, found)
 
     def add_bad_lines(self, reason: DropReason, lines: pl.Series) -> None:
         """Lines the reader could not make rows of (ragged, not UTF-8, unbalanced quotes)."""
@@ -142,19 +160,18 @@ class RowReader:
         self.drops.add(reason, lines.sort())
 
     def table(self) -> pl.DataFrame:
-        """All kept rows as integers (``line, code, x_h, y_h``), in line order."""
+        """All kept rows as integers (``line, code, x_n, y_n``: node numbers), in line order."""
         if not self._ints:
-            return pl.DataFrame(schema={"line": pl.UInt32, "code": pl.Int32, "x_h": pl.UInt64, "y_h": pl.UInt64})
+            return pl.DataFrame(schema={"line": pl.UInt32, "code": pl.Int32, "x_n": pl.UInt32, "y_n": pl.UInt32})
         table = pl.concat(self._ints, rechunk=True)
         self._ints = []
         return table
 
     def first_nodes(self) -> pl.DataFrame:
-        """``h, kind, id, name, line`` of each node, from the first row naming it."""
+        """``n, kind, id, name, line`` of each node (``n`` its number), from the first row naming it."""
         if not self._nodes:
-            return pl.DataFrame(schema={"h": pl.UInt64, "kind": pl.Int16, "id": pl.String, "name": pl.String, "line": pl.UInt32})
-        nodes = pl.concat(self._nodes).sort("line", "side").unique(subset="h", keep="first", maintain_order=True)
-        return nodes.select("h", "kind", "id", "name", pl.col("line").cast(pl.UInt32))
+            return pl.DataFrame(schema={"n": pl.UInt32, "kind": pl.Int16, "id": pl.String, "name": pl.String, "line": pl.UInt32})
+        return pl.concat(self._nodes).select("n", "kind", "id", "name", pl.col("line").cast(pl.UInt32))
 
     def _drop_unknown(self, bad: pl.DataFrame) -> None:
         missing = [c for c in (*LOW, *REQUIRED) if c not in bad.columns]
