@@ -117,7 +117,7 @@ def import_primekg(
 
     sink = ShardedSink(folder, options.shards, options.fmt, compresslevel=options.compresslevel)
     try:
-        # node triples are written while the rows are deduplicated: both mostly leave a core idle
+        # node triples are written on a thread while the rows are deduplicated
         with ThreadPoolExecutor(1, thread_name_prefix="kgpub-nodes") as pool:
             nodes_written = pool.submit(_write_nodes, sink, nodes, used_codes(rows, _codes(nodes)), mapping, summary)
             edges = kept(rows, drops)

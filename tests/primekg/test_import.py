@@ -70,6 +70,25 @@ def test_handmade_counts_and_diagnostics(handmade):
     assert any(m.startswith(f"{path}:13: error: id does not match") and "P31749" in m for m in messages)
 
 
+def test_nodes_only_in_dropped_rows_get_no_triples(tmp_path, mapping):
+    rows = [
+        "protein_protein,ppi,0,207,gene/protein,AKT1,NCBI,1,5728,gene/protein,PTEN,NCBI",
+        # gene 9999 is named only beside a malformed id, gene 4444 only by a row of an unknown source
+        "protein_protein,ppi,2,9999,gene/protein,LONELY,NCBI,3,P31749,gene/protein,BAD,NCBI",
+        "protein_protein,ppi,4,4444,gene/protein,ALONE,NCBI,0,207,gene/protein,AKT1,ENSEMBL",
+    ]
+    path = tmp_path / "kg.csv"
+    path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    result = import_primekg(path, tmp_path / "dist", ImportOptions(shards=2), mapping=mapping)
+    lines = read_shards(result.folder)
+    assert f"{GENE} <{KGO}interactsWith> {PTEN} ." in lines
+    assert f'{PTEN} {LABEL} "PTEN" .' in lines
+    assert not [line for line in lines if "/gene/9999>" in line or "/gene/4444>" in line]
+    assert not [line for line in lines if '"LONELY"' in line or '"ALONE"' in line]
+    assert len(lines) == 7  # 2 nodes x (type, label, identifier) + 1 edge
+    assert result.summary.nodes == 2
+
+
 def test_generated_file_counts(synth):
     made, result = synth
     s = result.summary
