@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kgpub.importers.primekg import ImportOptions, import_primekg
+from kgpub.importers.primekg import ImportOptions, ImportResult, import_primekg
 from kgpub.importers.primekg_mapping import PrimekgMapping
 from kgpub.importers.synth_primekg import generate
 
@@ -50,10 +50,14 @@ def handmade(tmp_path_factory, mapping):
         "protein_protein,ppi,0,207,gene/protein,AKT1,ENSEMBL,1,5728,gene/protein,PTEN,NCBI",
         "protein_protein,ppi,0,207,gene/protein,AKT1,NCBI,1,P31749,gene/protein,PTEN,NCBI",
     ]
+    return import_rows(folder, rows, mapping, shards=2)
+
+
+def import_rows(folder: Path, rows: list[str], mapping: PrimekgMapping, *, shards: int) -> tuple[Path, ImportResult]:
+    """Write ``rows`` under the header as ``folder/kg.csv`` and import it into ``folder/dist``."""
     path = folder / "kg.csv"
     path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
-    result = import_primekg(path, folder / "dist", ImportOptions(shards=2), mapping=mapping)
-    return path, result
+    return path, import_primekg(path, folder / "dist", ImportOptions(shards=shards), mapping=mapping)
 
 
 def read_shards(folder: Path) -> set[str]:

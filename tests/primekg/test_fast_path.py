@@ -13,7 +13,7 @@ from kgpub.importers.primekg_read import read_batches
 from kgpub.importers.primekg_scan import raw_line_count
 from kgpub.importers.synth_primekg import generate
 
-from .conftest import HEADER
+from .conftest import HEADER, import_rows
 
 KGO = "https://w3id.org/kgpub/ontology/"
 GENE = "<https://www.ncbi.nlm.nih.gov/gene/207>"
@@ -99,9 +99,7 @@ def test_orientation_and_dedup_semantics(tmp_path, mapping):
         "disease_phenotype_positive,phenotype present,4,1117,disease,Proteus syndrome,MONDO,5,855,effect/phenotype,Insulin resistance,HPO",
         "disease_phenotype_positive,phenotype present,4,0001117,disease,Proteus syndrome,MONDO,5,855,effect/phenotype,Insulin resistance,HPO",
     ]
-    path = tmp_path / "kg.csv"
-    path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
-    result = import_primekg(path, tmp_path / "out", ImportOptions(shards=1), mapping=mapping)
+    _, result = import_rows(tmp_path, rows, mapping, shards=1)
     lines = gzip.decompress((result.folder / "part-00000.nt.gz").read_bytes()).decode().splitlines()
     assert f"{GENE} <{KGO}interactsWith> {PTEN} ." in lines
     assert f"{PTEN} <{KGO}interactsWith> {GENE} ." not in lines

@@ -17,7 +17,7 @@ from kgpub.importers.primekg_reasons import BAD_REASONS, DropReason
 from kgpub.importers.primekg_sink import shards_digest
 from kgpub.publish.manifest import Manifest
 
-from .conftest import HEADER, read_shards
+from .conftest import HEADER, import_rows, read_shards
 
 KGO = "https://w3id.org/kgpub/ontology/"
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
@@ -77,9 +77,7 @@ def test_nodes_only_in_dropped_rows_get_no_triples(tmp_path, mapping):
         "protein_protein,ppi,2,9999,gene/protein,LONELY,NCBI,3,P31749,gene/protein,BAD,NCBI",
         "protein_protein,ppi,4,4444,gene/protein,ALONE,NCBI,0,207,gene/protein,AKT1,ENSEMBL",
     ]
-    path = tmp_path / "kg.csv"
-    path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
-    result = import_primekg(path, tmp_path / "dist", ImportOptions(shards=2), mapping=mapping)
+    _, result = import_rows(tmp_path, rows, mapping, shards=2)
     lines = read_shards(result.folder)
     assert f"{GENE} <{KGO}interactsWith> {PTEN} ." in lines
     assert f'{PTEN} {LABEL} "PTEN" .' in lines
