@@ -35,7 +35,7 @@ from .primekg_mapping import PrimekgMapping
 from .primekg_nodes import node_lines, node_table, type_lines
 from .primekg_read import DEFAULT_BATCH_BYTES, read_batches
 from .primekg_reasons import Drops
-from .primekg_rows import KEYS, NODE_STRINGS, RowReader, unpack
+from .primekg_rows import KEYS, NODE_INDEXES, NODE_STRINGS, RowReader, UnusableIndexes, unpack
 from .primekg_scan import NotClean, scan_frames
 from .primekg_sink import ShardedSink
 from .primekg_summary import ImportSummary, read_dataset_info, write_void
@@ -165,11 +165,14 @@ def _read(path: Path, mapping: PrimekgMapping, options: ImportOptions, report: P
         reader = RowReader(mapping, drops)
         per_row = _bytes_per_row(path)
         try:
-            for frame in scan_frames(path, [*KEYS, *NODE_STRINGS]):
+            for frame in scan_frames(path, [*KEYS, *NODE_STRINGS, *NODE_INDEXES]):
                 codes = reader.unknown(frame)
                 if not reader.all_known(frame, codes):
                     raise NotClean("rows the mapping tables do not allow, or empty ids")
-                reader.add(frame, codes)
+                try:
+                    reader.add(frame, codes)
+                except UnusableIndexes as why:
+                    raise NotClean(f"node indexes: {why}") from why
                 report(Progress("read", min(size, int(reader.rows * per_row)), size, reader.rows))
             report(Progress("read", size, size, reader.rows))
             return drops, reader, "polars streaming reader"

@@ -14,6 +14,7 @@ unknown relation pair, type or source, or node types that do not fit the relatio
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
 from .primekg_mapping import PrimekgMapping
@@ -49,6 +50,13 @@ def node_key(side: str) -> pl.Expr:
 
 KEYS = (COMBO_KEY, node_key("x"), node_key("y"))  # computed in the reader's query, or per frame
 NODE_STRINGS = ("x_id", "x_name", "y_id", "y_name")
+# PrimeKG's node indexes as integers (null where a field is not one); used by the fast reader
+NODE_INDEXES = tuple(pl.col(f"{side}_index").cast(pl.UInt32, strict=False).alias(f"{side}_i") for side in "xy")
+MAX_NODE_INDEX = 1 << 26  # a larger index is not a row of nodes.csv: the key join numbers such files
+
+
+class UnusableIndexes(Exception):
+    """The rows' node indexes are missing, too large, or name two different nodes (said in the message)."""
 
 
 def rule_of(code: pl.Expr) -> pl.Expr:
@@ -98,6 +106,9 @@ class RowReader:
         self._types = pl.Series(sorted(mapping.node_types), dtype=pl.String)
         self._sources = {(k.node_type, k.source) for k in mapping.kinds}
         self._numbers = pl.DataFrame(schema={"h": pl.UInt64, "n": pl.UInt32})  # node key -> node number
+        self._count = 0  # nodes numbered so far
+        self._by_index = np.full(0, -1, dtype=np.int64)  # node index -> node number (-1: not seen yet)
+        self._index_key = np.zeros(0, dtype=np.uint64)  # node index -> node key
         self._ints: list[pl.DataFrame] = []
         self._nodes: list[pl.DataFrame] = []
 
@@ -111,7 +122,12 @@ class RowReader:
         return not (codes.null_count() or frame["x_id"].null_count() or frame["y_id"].null_count())
 
     def add(self, frame: pl.DataFrame, codes: pl.Series | None = None) -> None:
-        """One frame of rows; ``codes`` if the caller already looked them up."""
+        """One frame of rows; ``codes`` if the caller already looked them up.
+
+        A frame with the node indexes (:data:`NODE_INDEXES`) is numbered by them, and raises
+        :class:`UnusableIndexes` if they cannot be trusted; every frame of a reader must then
+        have them (the two ways of numbering do not mix).
+        """
         self.rows += frame.height
         if "combo" not in frame.columns:
             frame = frame.with_columns(*KEYS)
@@ -121,7 +137,7 @@ class RowReader:
             known = pl.col("code").is_not_null() & pl.col("x_id").is_not_null() & pl.col("y_id").is_not_null()
             self._drop_unknown(frame.filter(~known))
             frame = frame.filter(known)
-        numbers = self._number(frame)
+        numbers = self._number_by_index(frame) if "x_i" in frame.columns else self._number(frame)
         self._ints.append(pl.DataFrame({
             "line": frame["line"].cast(pl.UInt32), "code": frame["code"],
             "x_n": numbers.slice(0, frame.height), "y_n": numbers.slice(frame.height),
@@ -146,13 +162,55 @@ class RowReader:
             )
             for i, side in enumerate("xy")
         ]).sort("line", "side").unique(subset="h", keep="first", maintain_order=True)
-        start = self._numbers.height
+        start = self._count
         new = new.with_columns(pl.int_range(start, start + new.height, dtype=pl.UInt32).alias("n"))
+        self._count += new.height
         self._nodes.append(new)
         self._numbers = pl.concat([self._numbers, new.select("h", "n")], rechunk=True)
         missing = unknown.arg_true()
         found = keys[missing].join(new.select("h", "n"), on="h", how="left", maintain_order="left")["n"]
         return numbers.scatter(missing, found)
+
+    def _number_by_index(self, frame: pl.DataFrame) -> pl.Series:
+        """:meth:`_number` through PrimeKG's node indexes: array look-ups, each checked against the node key."""
+        if frame["x_i"].null_count() or frame["y_i"].null_count():
+            raise UnusableIndexes("a node index is empty or not a number")
+        # x, y of the first row, x, y of the second...: the order nodes are first named in
+        index = np.column_stack([frame["x_i"].to_numpy(), frame["y_i"].to_numpy()]).ravel()
+        keys = np.column_stack([frame["x_h"].to_numpy(), frame["y_h"].to_numpy()]).ravel()
+        top = int(index.max()) + 1 if index.size else 0
+        if top > MAX_NODE_INDEX:
+            raise UnusableIndexes(f"node index {top - 1} is larger than {MAX_NODE_INDEX - 1}")
+        if top > self._by_index.size:
+            grown = max(top, 2 * self._by_index.size)
+            self._by_index = np.concatenate([self._by_index, np.full(grown - self._by_index.size, -1, dtype=np.int64)])
+            self._index_key = np.concatenate([self._index_key, np.zeros(grown - self._index_key.size, dtype=np.uint64)])
+        numbers = self._by_index[index]
+        unseen = np.flatnonzero(numbers < 0)
+        if unseen.size:
+            _, first = np.unique(index[unseen], return_index=True)
+            first = np.sort(unseen[first])  # where each new index is first named
+            new_numbers = np.arange(self._count, self._count + first.size, dtype=np.int64)
+            self._by_index[index[first]] = new_numbers
+            self._index_key[index[first]] = keys[first]
+            self._count += first.size
+            self._nodes.append(self._new_nodes(frame, first, new_numbers))
+            numbers = self._by_index[index]
+        if not np.array_equal(self._index_key[index], keys):
+            raise UnusableIndexes("a node index names two different nodes")
+        return pl.Series("n", numbers.reshape(-1, 2).T.ravel(), dtype=pl.UInt32)
+
+    @staticmethod
+    def _new_nodes(frame: pl.DataFrame, at: np.ndarray, numbers: np.ndarray) -> pl.DataFrame:
+        """The strings of new nodes first named at interleaved positions ``at`` (row * 2 + side)."""
+        parts = []
+        for i, side in enumerate("xy"):
+            mine = at % 2 == i
+            parts.append(frame[at[mine] // 2].select(
+                "line", pl.lit(i, dtype=pl.UInt8).alias("side"), pl.col(f"{side}_h").alias("h"),
+                kind_of(pl.col("code"), side).alias("kind"), pl.col(f"{side}_id").alias("id"), pl.col(f"{side}_name").alias("name"),
+            ).with_columns(pl.Series("n", numbers[mine], dtype=pl.UInt32)))
+        return pl.concat(parts).sort("n")
 
     def add_bad_lines(self, reason: DropReason, lines: pl.Series) -> None:
         """Lines the reader could not make rows of (ragged, not UTF-8, unbalanced quotes)."""

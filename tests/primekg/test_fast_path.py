@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 
+import polars as pl
 import pytest
 
 from kgpub.importers import primekg
@@ -47,6 +48,40 @@ def test_clean_file_same_output_from_both_readers(clean, tmp_path, mapping, monk
     assert fast.summary.edges == clean.distinct_edges
     assert fast.summary.dropped_counts() == {DropReason.MIRRORED: clean.mirrored_rows, DropReason.EXACT_DUPLICATE: 5}
     assert not fast.has_bad_rows
+
+
+def _reindexed(made, path, how: str):
+    """``made``'s file with its node index columns rewritten ``how``."""
+    rows = pl.read_csv(made.path, infer_schema=False)
+    if how == "one index, two nodes":  # the y nodes of the last rows take x's index
+        rows = rows.with_columns(pl.when(pl.int_range(pl.len()) >= pl.len() - 3).then("x_index").otherwise("y_index").alias("y_index"))
+    elif how == "one node, many indexes":  # every row names its nodes with indexes of its own
+        rows = rows.with_columns((pl.int_range(pl.len()) * 2).cast(pl.String).alias("x_index"),
+                                 (pl.int_range(pl.len()) * 2 + 1).cast(pl.String).alias("y_index"))
+    elif how == "not a number":
+        rows = rows.with_columns(pl.when(pl.int_range(pl.len()) == 100).then(pl.lit("n/a")).otherwise("x_index").alias("x_index"))
+    rows.write_csv(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    "how, reader",
+    [
+        ("one index, two nodes", "line-checking reader (node indexes: a node index names two different nodes)"),
+        ("one node, many indexes", "polars streaming reader"),
+        ("not a number", "line-checking reader (node indexes: a node index is empty or not a number)"),
+    ],
+)
+def test_node_indexes_are_checked_not_trusted(clean, tmp_path, mapping, how, reader):
+    """The fast reader numbers nodes by PrimeKG's node indexes only while each names one node key."""
+    path = _reindexed(clean, tmp_path / "kg.csv", how)
+    fast = import_primekg(path, tmp_path / "fast", ImportOptions(shards=2), mapping=mapping)
+    slow = import_primekg(path, tmp_path / "slow", ImportOptions(shards=2, fast=False), mapping=mapping)
+    assert fast.summary.reader == reader
+    assert _shard_bytes(fast.folder) == _shard_bytes(slow.folder)
+    assert fast.summary.to_json() | {"source": "", "reader": ""} == slow.summary.to_json() | {"source": "", "reader": ""}
+    assert fast.summary.nodes == slow.summary.nodes > 0
+    assert fast.summary.edges == clean.distinct_edges
 
 
 @pytest.mark.parametrize(
