@@ -50,8 +50,10 @@ def node_key(side: str) -> pl.Expr:
 
 KEYS = (COMBO_KEY, node_key("x"), node_key("y"))  # computed in the reader's query, or per frame
 NODE_STRINGS = ("x_id", "x_name", "y_id", "y_name")
-# PrimeKG's node indexes as integers (null where a field is not one); used by the fast reader
-NODE_INDEXES = tuple(pl.col(f"{side}_index").cast(pl.UInt32, strict=False).alias(f"{side}_i") for side in "xy")
+# PrimeKG's node indexes, which the fast reader parses as integers (INDEX_TYPES: a field that is
+# not one is a parse error, and the line-checking reader takes over; an empty one is null)
+INDEX_TYPES = {"x_index": pl.UInt32, "y_index": pl.UInt32}
+NODE_INDEXES = tuple(pl.col(f"{side}_index").alias(f"{side}_i") for side in "xy")
 MAX_NODE_INDEX = 1 << 26  # a larger index is not a row of nodes.csv: the key join numbers such files
 
 
@@ -174,7 +176,7 @@ class RowReader:
     def _number_by_index(self, frame: pl.DataFrame) -> pl.Series:
         """:meth:`_number` through PrimeKG's node indexes: array look-ups, each checked against the node key."""
         if frame["x_i"].null_count() or frame["y_i"].null_count():
-            raise UnusableIndexes("a node index is empty or not a number")
+            raise UnusableIndexes("a node index is empty")
         # x, y of the first row, x, y of the second...: the order nodes are first named in
         index = np.column_stack([frame["x_i"].to_numpy(), frame["y_i"].to_numpy()]).ravel()
         keys = np.column_stack([frame["x_h"].to_numpy(), frame["y_h"].to_numpy()]).ravel()

@@ -12,7 +12,7 @@ importer then reads the file again with the line-checking reader of
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Mapping
 
 import polars as pl
 
@@ -35,17 +35,21 @@ def raw_line_count(path: Path) -> int:
     return int(counted.select(pl.len()).collect().item())
 
 
-def scan_frames(path: Path | str, select: Iterable[pl.Expr | str], *, batch_rows: int = BATCH_ROWS) -> Iterator[pl.DataFrame]:
+def scan_frames(path: Path | str, select: Iterable[pl.Expr | str], *, types: Mapping[str, pl.DataType] | None = None,
+                batch_rows: int = BATCH_ROWS) -> Iterator[pl.DataFrame]:
     """Yield ``line`` + the ``select`` columns of a clean file, in order; raise :class:`NotClean` otherwise.
 
-    ``select`` is computed inside polars' streaming engine, in parallel with parsing.  Frames may
-    have been yielded before a problem is found: a consumer must be able to start over.
+    Columns are strings, but for those ``types`` names, parsed as that type (a field that is not
+    one makes the file not clean).  ``select`` is computed inside polars' streaming engine, in
+    parallel with parsing.  Frames may have been yielded before a problem is found: a consumer
+    must be able to start over.
     """
     path = Path(path)
     with path.open("rb") as handle:
         check_header(handle.readline(), path)
     query = (
-        pl.scan_csv(path, has_header=True, new_columns=list(COLUMNS), infer_schema=False, quote_char='"')
+        pl.scan_csv(path, has_header=True, new_columns=list(COLUMNS), infer_schema=False, quote_char='"',
+                    schema_overrides=dict(types or {}))
         .with_row_index("line", offset=2)
         .select("line", *select)
     )
