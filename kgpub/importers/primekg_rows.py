@@ -109,7 +109,7 @@ class RowReader:
         self._sources = {(k.node_type, k.source) for k in mapping.kinds}
         self._numbers = pl.DataFrame(schema={"h": pl.UInt64, "n": pl.UInt32})  # node key -> node number
         self._count = 0  # nodes numbered so far
-        self._by_index = np.full(0, -1, dtype=np.int64)  # node index -> node number (-1: not seen yet)
+        self._by_index = np.full(0, -1, dtype=np.int32)  # node index -> node number (-1: not seen yet)
         self._index_key = np.zeros(0, dtype=np.uint64)  # node index -> node key
         self._ints: list[pl.DataFrame] = []
         self._nodes: list[pl.DataFrame] = []
@@ -177,30 +177,30 @@ class RowReader:
         """:meth:`_number` through PrimeKG's node indexes: array look-ups, each checked against the node key."""
         if frame["x_i"].null_count() or frame["y_i"].null_count():
             raise UnusableIndexes("a node index is empty")
-        # x, y of the first row, x, y of the second...: the order nodes are first named in
-        index = np.column_stack([frame["x_i"].to_numpy(), frame["y_i"].to_numpy()]).ravel()
-        keys = np.column_stack([frame["x_h"].to_numpy(), frame["y_h"].to_numpy()]).ravel()
-        top = int(index.max()) + 1 if index.size else 0
+        index = {side: frame[f"{side}_i"].to_numpy() for side in "xy"}
+        keys = {side: frame[f"{side}_h"].to_numpy() for side in "xy"}
+        top = max((int(i.max()) + 1 for i in index.values() if i.size), default=0)
         if top > MAX_NODE_INDEX:
             raise UnusableIndexes(f"node index {top - 1} is larger than {MAX_NODE_INDEX - 1}")
         if top > self._by_index.size:
             grown = max(top, 2 * self._by_index.size)
-            self._by_index = np.concatenate([self._by_index, np.full(grown - self._by_index.size, -1, dtype=np.int64)])
+            self._by_index = np.concatenate([self._by_index, np.full(grown - self._by_index.size, -1, dtype=np.int32)])
             self._index_key = np.concatenate([self._index_key, np.zeros(grown - self._index_key.size, dtype=np.uint64)])
-        numbers = self._by_index[index]
-        unseen = np.flatnonzero(numbers < 0)
-        if unseen.size:
-            _, first = np.unique(index[unseen], return_index=True)
-            first = np.sort(unseen[first])  # where each new index is first named
-            new_numbers = np.arange(self._count, self._count + first.size, dtype=np.int64)
-            self._by_index[index[first]] = new_numbers
-            self._index_key[index[first]] = keys[first]
+        numbers = {side: self._by_index[index[side]] for side in "xy"}
+        # where indexes not seen before are named, as row * 2 + side: the order nodes are first named in
+        at = np.sort(np.concatenate([np.flatnonzero(numbers["x"] < 0) * 2, np.flatnonzero(numbers["y"] < 0) * 2 + 1]))
+        if at.size:
+            named = np.where(at % 2 == 0, index["x"][at // 2], index["y"][at // 2])
+            first = np.flatnonzero(pl.Series(named).is_first_distinct().to_numpy())  # each new index where first named
+            new_numbers = np.arange(self._count, self._count + first.size, dtype=np.int32)
+            self._by_index[named[first]] = new_numbers
+            self._index_key[named[first]] = np.where(at[first] % 2 == 0, keys["x"][at[first] // 2], keys["y"][at[first] // 2])
             self._count += first.size
-            self._nodes.append(self._new_nodes(frame, first, new_numbers))
-            numbers = self._by_index[index]
-        if not np.array_equal(self._index_key[index], keys):
+            self._nodes.append(self._new_nodes(frame, at[first], new_numbers))
+            numbers = {side: self._by_index[index[side]] for side in "xy"}
+        if not all(np.array_equal(self._index_key[index[side]], keys[side]) for side in "xy"):
             raise UnusableIndexes("a node index names two different nodes")
-        return pl.Series("n", numbers.reshape(-1, 2).T.ravel(), dtype=pl.UInt32)
+        return pl.Series("n", np.concatenate([numbers["x"], numbers["y"]]), dtype=pl.UInt32)
 
     @staticmethod
     def _new_nodes(frame: pl.DataFrame, at: np.ndarray, numbers: np.ndarray) -> pl.DataFrame:
