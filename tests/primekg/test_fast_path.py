@@ -60,6 +60,8 @@ def _reindexed(made, path, how: str):
                                  (pl.int_range(pl.len()) * 2 + 1).cast(pl.String).alias("y_index"))
     elif how == "empty":
         rows = rows.with_columns(pl.when(pl.int_range(pl.len()) == 100).then(pl.lit(None)).otherwise("y_index").alias("y_index"))
+    elif how == "too large":
+        rows = rows.with_columns(pl.when(pl.int_range(pl.len()) == 100).then(pl.lit(str(1 << 26))).otherwise("x_index").alias("x_index"))
     elif how == "not a number":
         rows = rows.with_columns(pl.when(pl.int_range(pl.len()) == 100).then(pl.lit("n/a")).otherwise("x_index").alias("x_index"))
     rows.write_csv(path)
@@ -73,6 +75,7 @@ def _reindexed(made, path, how: str):
         ("one node, many indexes", "polars streaming reader"),
         ("not a number", "line-checking reader (could not parse `n/a` as dtype `u32` at column 'x_index'"),
         ("empty", "line-checking reader (node indexes: a node index is empty)"),
+        ("too large", "line-checking reader (node indexes: node index 67108864 is larger than 67108863)"),
     ],
 )
 def test_node_indexes_are_checked_not_trusted(clean, tmp_path, mapping, how, reader):
