@@ -4,7 +4,8 @@ Most files are clean, and for those polars' own multi-threaded streaming reader 
 faster than reading in byte batches.  It cannot say *which* line is wrong, so it only vouches for
 a clean file.  On anything it cannot account for exactly (a ragged line, bytes that are not UTF-8,
 an unbalanced quote, a quoted line break that would shift line numbers) it raises
-:class:`NotClean`; the importer raises it too for fields the mapping tables do not allow.  The
+:class:`NotClean`; the importer raises it too for fields the mapping tables do not allow and for
+node indexes it cannot use (:class:`kgpub.importers.primekg_rows.UnusableIndexes`).  The
 importer then reads the file again with the line-checking reader of
 :mod:`kgpub.importers.primekg_read`, which reports every bad line.
 """
