@@ -158,10 +158,7 @@ class RowReader:
             return numbers
         unknown = numbers.is_null()
         new = pl.concat([
-            frame.filter(unknown.slice(i * frame.height, frame.height)).select(
-                "line", pl.lit(i, dtype=pl.UInt8).alias("side"), pl.col(f"{side}_h").alias("h"),
-                kind_of(pl.col("code"), side).alias("kind"), pl.col(f"{side}_id").alias("id"), pl.col(f"{side}_name").alias("name"),
-            )
+            frame.filter(unknown.slice(i * frame.height, frame.height)).select(_node_columns(i, side))
             for i, side in enumerate("xy")
         ]).sort("line", "side").unique(subset="h", keep="first", maintain_order=True)
         start = self._count
@@ -190,11 +187,11 @@ class RowReader:
         # where indexes not seen before are named, as row * 2 + side: the order nodes are first named in
         at = np.sort(np.concatenate([np.flatnonzero(numbers["x"] < 0) * 2, np.flatnonzero(numbers["y"] < 0) * 2 + 1]))
         if at.size:
-            named = np.where(at % 2 == 0, index["x"][at // 2], index["y"][at // 2])
+            named = _interleaved(index, at)
             first = np.flatnonzero(pl.Series(named).is_first_distinct().to_numpy())  # each new index where first named
             new_numbers = np.arange(self._count, self._count + first.size, dtype=np.int32)
             self._by_index[named[first]] = new_numbers
-            self._index_key[named[first]] = np.where(at[first] % 2 == 0, keys["x"][at[first] // 2], keys["y"][at[first] // 2])
+            self._index_key[named[first]] = _interleaved(keys, at[first])
             self._count += first.size
             self._nodes.append(self._new_nodes(frame, at[first], new_numbers))
             numbers = {side: self._by_index[index[side]] for side in "xy"}
@@ -208,10 +205,7 @@ class RowReader:
         parts = []
         for i, side in enumerate("xy"):
             mine = at % 2 == i
-            parts.append(frame[at[mine] // 2].select(
-                "line", pl.lit(i, dtype=pl.UInt8).alias("side"), pl.col(f"{side}_h").alias("h"),
-                kind_of(pl.col("code"), side).alias("kind"), pl.col(f"{side}_id").alias("id"), pl.col(f"{side}_name").alias("name"),
-            ).with_columns(pl.Series("n", numbers[mine], dtype=pl.UInt32)))
+            parts.append(frame[at[mine] // 2].select(_node_columns(i, side)).with_columns(pl.Series("n", numbers[mine], dtype=pl.UInt32)))
         return pl.concat(parts).sort("n")
 
     def add_bad_lines(self, reason: DropReason, lines: pl.Series) -> None:
@@ -258,6 +252,19 @@ class RowReader:
         for (value,), group in bad.group_by("reason", maintain_order=True):
             rows = {r["line"]: r for r in group.head(self.drops.first).iter_rows(named=True)}
             self.drops.add(DropReason(value), group["line"], lambda lines, rows=rows: [describe(rows[n]) for n in lines])
+
+
+def _node_columns(i: int, side: str) -> list[pl.Expr]:
+    """``line, side, h, kind, id, name`` of the node on ``side`` (``i``: 0 for x, 1 for y) of a frame's rows."""
+    return [
+        pl.col("line"), pl.lit(i, dtype=pl.UInt8).alias("side"), pl.col(f"{side}_h").alias("h"),
+        kind_of(pl.col("code"), side).alias("kind"), pl.col(f"{side}_id").alias("id"), pl.col(f"{side}_name").alias("name"),
+    ]
+
+
+def _interleaved(columns: dict[str, np.ndarray], at: np.ndarray) -> np.ndarray:
+    """The values of the ``x`` and ``y`` arrays of ``columns`` at interleaved positions ``at`` (row * 2 + side)."""
+    return np.where(at % 2 == 0, columns["x"][at // 2], columns["y"][at // 2])
 
 
 def describe(row: dict) -> str:
