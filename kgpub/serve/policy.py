@@ -91,16 +91,18 @@ class Policy:
         prefixes: dict[str, str] = {}
         for node in _walk(tree):
             if node.name == "PrefixDecl":
-                prefixes[node.get("prefix") or ""] = str(node["iri"])
+                prefixes[str(node["prefix"]) if "prefix" in node else ""] = str(node["iri"])
             elif node.name == "ServiceGraphPattern" and not self.allow_service:
                 raise QueryFailed("federated queries (SERVICE) are refused by this endpoint", status=403)
             elif node.name == "Modify":
-                shape.has_dataset_clause |= bool(node.get("withClause") is not None or node.get("using"))
+                shape.has_dataset_clause |= "withClause" in node or bool(node["using"] if "using" in node else None)
         for node in _walk(tree):
             if node.name == "Load":
                 iri = node["iri"]
-                if isinstance(iri, CompValue) and iri.name == "pname" and iri.get("prefix", "") in prefixes:
-                    iri = URIRef(prefixes[iri.get("prefix", "")] + (iri.get("localname") or ""))
+                if isinstance(iri, CompValue) and iri.name == "pname":
+                    prefix = str(iri["prefix"]) if "prefix" in iri else ""
+                    local = str(iri["localname"]) if "localname" in iri else ""
+                    iri = URIRef(prefixes[prefix] + local) if prefix in prefixes else None
                 if not (isinstance(iri, URIRef) and str(iri) in self.load_allowed):
                     raise QueryFailed("LOAD is refused by this endpoint" + (
                         " for this IRI (allowed: " + ", ".join(sorted(self.load_allowed)) + ")"
