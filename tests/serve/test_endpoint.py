@@ -139,9 +139,14 @@ def test_malformed_query_timeout_and_result_cap(served):
     # the executor that ran it was ended: none of the server's processes keeps evaluating it
     import psutil
     deadline = time.monotonic() + 10
+    def spinning(p: psutil.Process) -> bool:
+        try:
+            return p.cpu_percent(interval=0.2) > 50
+        except psutil.Error:
+            return False  # ended meanwhile
+
     while time.monotonic() < deadline:
-        busy = [p for p in psutil.Process(server.server.proc.pid).children(recursive=True)
-                if p.cpu_percent(interval=0.2) > 50]
+        busy = [p for p in psutil.Process(server.server.proc.pid).children(recursive=True) if spinning(p)]
         if not busy:
             break
     assert busy == []
