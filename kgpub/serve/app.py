@@ -50,6 +50,10 @@ def _text(status: int, message: str, headers: dict | None = None) -> Response:
     return Response(message.rstrip("\n") + "\n", status_code=status, media_type=_TEXT, headers=headers)
 
 
+def _query_params(request: Request) -> dict[str, list[str]]:
+    return parse_qs(request.scope["query_string"].decode("latin-1"), keep_blank_values=True)
+
+
 def _failure(error: QueryFailed) -> Response:
     headers = {"Retry-After": str(error.retry_after)} if error.retry_after else None
     return _text(error.status, str(error), headers)
@@ -64,13 +68,13 @@ class SparqlEndpoint:
                                               service=settings.policy.allow_service)
 
     def endpoint(self, request: Request) -> str:
-        path = request.url.path if request.url.path in ("/sparql", "/sparql/") else "/sparql"
-        return endpoint_url(self.settings.public_url, request.url.scheme, request.headers.get("host"),
+        path = request.scope["path"] if request.scope["path"] in ("/sparql", "/sparql/") else "/sparql"
+        return endpoint_url(self.settings.public_url, request.scope["scheme"], request.headers.get("host"),
                             self.settings.fallback_host, path)
 
     async def sparql(self, request: Request) -> Response:
         method = request.method
-        params = parse_qs(request.url.query, keep_blank_values=True)
+        params = _query_params(request)
         if method == "OPTIONS":
             return Response(status_code=204, headers={
                 "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
@@ -131,10 +135,10 @@ class SparqlEndpoint:
         return Response(self.description.render(self.endpoint(request), chosen[0]), media_type=chosen[1])
 
     async def void(self, request: Request) -> Response:
-        return self._describe(request, parse_qs(request.url.query))
+        return self._describe(request, _query_params(request))
 
     async def store(self, request: Request) -> Response:
-        params = parse_qs(request.url.query, keep_blank_values=True)
+        params = _query_params(request)
         if request.method not in ("GET", "HEAD"):
             return self._write_refused()
         graphs = params.get("graph")

@@ -23,6 +23,7 @@ _FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "
             "Turtle", "N-Triples", "JSON-LD", "RDF_XML")
 
 
+@lru_cache(maxsize=256)
 def endpoint_url(public_url: str | None, scheme: str, host_header: str | None, fallback: str, path: str) -> str:
     """The endpoint's IRI: the public URL if configured, else scheme://Host/path when Host is valid."""
     if public_url:

@@ -43,6 +43,8 @@ def _expand_escapes(text: str) -> str:
 
 def _mentions(text: str, word: str) -> bool:
     """Whether ``word`` could be spelled in ``text`` (escapes expanded, NFKC, case-folded)."""
+    if text.isascii() and "\\" not in text:  # NFKC and case folding of ASCII is lower()
+        return word in text.lower()
     folded = unicodedata.normalize("NFKC", _expand_escapes(text)).casefold()
     return word in folded
 
