@@ -37,6 +37,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "build_cmd",
     "import_cmd",
     "validate_cmd",
+    "init_cmd",
 )
 
 

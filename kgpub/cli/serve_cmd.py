@@ -16,7 +16,7 @@ def serve(
     dist: Path = typer.Argument(..., exists=True, file_okay=False, help="Build output folder (kgpub build --out)."),
     store: Path = typer.Option(None, "--store", help="Store folder (default: DIST/.store)."),
     host: str = typer.Option("127.0.0.1", "--host"),
-    port: int = typer.Option(7878, "--port"),
+    port: int = typer.Option(7878, "--port", min=0, max=65535, help="TCP port (0: any free port)."),
     timeout: float = typer.Option(30.0, "--timeout", help="Per-query timeout in seconds."),
     max_result_mb: float = typer.Option(64.0, "--max-result-mb", help="Largest answer, in MiB."),
     workers: int = typer.Option(2, "--workers", help="Query worker processes."),
