@@ -207,3 +207,20 @@ def test_init_writes_a_loadable_starter_with_suggestions(tmp_path, capsys):
     assert any(r.startswith("#   CONTRAINDICATED_FOR\tbiolink:contraindicated_in\tforward\t") for r in rows)
     assert main(["init", str(garden)]) == 2
     assert "exists; use --force" in capsys.readouterr().err
+
+
+def test_nothing_written_under_home_but_the_xdg_cache(example_garden, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "PYSTOW_"))}
+    env["HOME"] = str(home)
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    done = subprocess.run([sys.executable, "-c", "from kgpub.cli import run; run()", "build", str(example_garden), "--out", str(tmp_path / "d")],
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert [p.name for p in home.iterdir()] == [".cache"]
+    assert [p.name for p in (home / ".cache").iterdir()] == ["kgpub"]
