@@ -34,6 +34,8 @@ from .publish.files import GraphSet, WrittenFiles, union_triples, write_build
 from .publish.manifest import GraphEntry, Manifest
 from .sources.entity_note import read_entity_note
 from .sources.garden import read_garden
+from .validate.report import ValidationReport
+from .validate.shacl import validate
 from .vocab import KGO
 
 Progress = Callable[[str, int, int], None]
@@ -55,13 +57,14 @@ class BuildResult:
     triples: int = 0
     graphs: int = 0
     log: DiagnosticLog = field(default_factory=DiagnosticLog)
-    report: object | None = None  # kgpub.validate.shacl.ValidationReport
+    report: ValidationReport | None = None
     files: WrittenFiles | None = None
     merged: list[GraphEntry] = field(default_factory=list)  # graphs listed from --with folders
 
     @property
     def conforms(self) -> bool:
-        return self.report is None or bool(getattr(self.report, "conforms", True))
+        """No SHACL violation (warnings and infos pass; the report's own ``conforms`` is SHACL's, false for any result)."""
+        return self.report is None or not self.report.has_violations
 
     @property
     def exit_code(self) -> int:
@@ -384,12 +387,7 @@ def _graph_iris(graphs: GraphSet) -> set[str]:
     return {g.value for g in graphs.graphs}
 
 
-def _validate(graphs: GraphSet, log: DiagnosticLog):
-    try:
-        from .validate.shacl import validate
-    except ImportError:
-        log.warning("shapes", None, "SHACL validation unavailable (kgpub.validate.shacl missing); not validated", code="shacl")
-        return None
+def _validate(graphs: GraphSet, log: DiagnosticLog) -> ValidationReport:
     return validate(union_triples(graphs))
 
 

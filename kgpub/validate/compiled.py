@@ -8,26 +8,27 @@ node shapes and property shapes with an IRI or ``sh:inversePath`` path,
 ``sh:minCount``, ``sh:maxCount``, ``sh:class``, ``sh:datatype``,
 ``sh:nodeKind``, ``sh:pattern`` (+ ``sh:flags``), ``sh:in``, ``sh:hasValue``,
 ``sh:min/maxInclusive/Exclusive``, ``sh:not`` of a shape made of such value
-tests, ``sh:severity``, ``sh:message`` and ``sh:deactivated``.  Anything else
-raises :class:`kgpub.errors.UnsupportedShape`, so callers can fall back to
-pyshacl.  Results are meant to equal pyshacl's (tests/validate/test_compiled.py).
+tests, ``sh:severity``, ``sh:message`` and ``sh:deactivated``.  A shape that uses
+anything else is listed in ``CompiledShapes.unsupported`` with the reason, and
+callers validate it with a conformant engine (kgpub.validate.shacl).  Results are
+meant to equal pyshacl's (tests/validate/test_compiled.py) and the W3C suite's
+(tests/conformance).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Union
 
 from ..errors import UnsupportedShape
+from .targets import OWL_CLASS, RDFS_CLASS, TARGET_KINDS
 
 SH = "http://www.w3.org/ns/shacl#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS_CLASS = "http://www.w3.org/2000/01/rdf-schema#Class"
-OWL_CLASS = "http://www.w3.org/2002/07/owl#Class"
 
 # Shape-describing terms that never produce results.
 _INERT = {"name", "description", "order", "group", "defaultValue", "message", "severity", "deactivated", "flags"}
-_TARGETS = {"targetClass": "class", "targetNode": "node", "targetSubjectsOf": "subjectsOf", "targetObjectsOf": "objectsOf"}
+_TARGETS = TARGET_KINDS
 _VALUE_PARAMS = {"class", "datatype", "nodeKind", "pattern", "in", "hasValue",
                  "minInclusive", "maxInclusive", "minExclusive", "maxExclusive"}
 _NODE_SHAPE_PARAMS = _INERT | set(_TARGETS) | _VALUE_PARAMS | {"property", "not"}
@@ -46,9 +47,9 @@ class Path:
     predicate: str  # N-Triples form of the predicate IRI
     inverse: bool = False
 
-    def result_path(self) -> str | None:
-        """The sh:resultPath as validate() reports it (None for an inverse path, a blank node)."""
-        return None if self.inverse else self.predicate
+    def result_path(self) -> str:
+        """The sh:resultPath as validate() reports it: SPARQL path text (kgpub.validate.paths)."""
+        return f"^{self.predicate}" if self.inverse else self.predicate
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ class Pattern:
 class Check:
     """One (shape, constraint) pair with what a result of it reports."""
 
-    shape: str | None  # N-Triples IRI of the source shape; None when the shape is a blank node
+    shape: str  # N-Triples form of the source shape (``_:label`` for a blank node of the shapes graph)
     shape_key: str  # a stable name for the shape (blank nodes included), for grouping and capping
     targets: tuple[Target, ...]
     path: Path | None  # None: a node-level constraint, the value is the focus node
@@ -89,7 +90,14 @@ class Check:
 
 @dataclass(frozen=True)
 class CompiledShapes:
+    """The checks of every shape that compiled; ``unsupported``: shape (N-Triples) -> why it did not.
+
+    A unit of compilation is a shape with targets together with its property shapes: it compiles
+    whole or not at all, and callers validate the ``unsupported`` ones with another engine.
+    """
+
     checks: tuple[Check, ...]
+    unsupported: dict = field(default_factory=dict)
 
     def classes(self) -> set[str]:
         """Every class whose SHACL instances the checks need (targets and sh:class)."""
@@ -202,8 +210,7 @@ class _Compiler:
 
     # -- building checks ------------------------------------------------------
     def _check(self, shape, targets, path, constraint) -> Check:
-        shape_nt = None if isinstance(shape, self.rdflib.BNode) else shape.n3()
-        return Check(shape_nt, shape.n3(), targets, path, constraint, self._severity(shape), self._messages(shape),
+        return Check(shape.n3(), shape.n3(), targets, path, constraint, self._severity(shape), self._messages(shape),
                      self._generic(constraint, path))
 
     def _generic(self, c: Constraint, path: Path | None) -> str:
@@ -253,25 +260,29 @@ class _Compiler:
         out.extend(self._check(pshape, targets, path, c) for c in self._value_constraints(pshape))
         return out
 
+    def _unit(self, shape, targets) -> list[Check]:
+        """The checks of one targeted shape and its property shapes (UnsupportedShape if any part is outside)."""
+        if self.g.value(shape, self.sh.path) is not None:
+            return self._property_checks(shape, targets)
+        self._check_params(shape, _NODE_SHAPE_PARAMS, "")
+        out = [self._check(shape, targets, None, c) for c in self._value_constraints(shape)]
+        for pshape in sorted(self.g.objects(shape, self.sh.property), key=str):
+            out.extend(self._property_checks(pshape, targets))
+        return out
+
     def run(self) -> CompiledShapes:
         checks: list[Check] = []
-        shapes = self._shapes()
-        for shape in shapes:
+        unsupported: dict[str, str] = {}
+        for shape in self._shapes():
             if self._deactivated(shape):
-                continue  # pyshacl ignores it, whatever it uses
-            is_property = self.g.value(shape, self.sh.path) is not None
-            self._check_params(shape, _PROPERTY_SHAPE_PARAMS if is_property else _NODE_SHAPE_PARAMS, "")
-        for shape in shapes:
-            targets = self._targets(shape)
-            if not targets or self._deactivated(shape):
                 continue
-            if self.g.value(shape, self.sh.path) is not None:
-                checks.extend(self._property_checks(shape, targets))
-                continue
-            checks.extend(self._check(shape, targets, None, c) for c in self._value_constraints(shape))
-            for pshape in sorted(self.g.objects(shape, self.sh.property), key=str):
-                checks.extend(self._property_checks(pshape, targets))
-        return CompiledShapes(tuple(checks))
+            try:
+                targets = self._targets(shape)
+                if targets:
+                    checks.extend(self._unit(shape, targets))
+            except UnsupportedShape as exc:
+                unsupported[shape.n3()] = str(exc)
+        return CompiledShapes(tuple(checks), unsupported)
 
 
 # Datatypes whose literals pyshacl checks for ill-typed lexical forms (rdflib); checked in Python.

@@ -195,27 +195,33 @@ def _pattern_test(p: Pattern) -> Callable[[object], bool]:
     return fails_pattern
 
 
-def _datatype_test(datatype_nt: str) -> Callable[[object], bool]:
-    import datetime
-    import decimal
+# XSD 1.1 Part 2 lexical spaces of the date/time types (sections 3.3.7-3.3.11), which rdflib
+# parses leniently ("2011-01-01" is accepted as an xsd:dateTime there).
+_YEAR, _MONTH, _DAY = r"-?([1-9][0-9]{3,}|0[0-9]{3})", r"(0[1-9]|1[0-2])", r"(0[1-9]|[12][0-9]|3[01])"
+_TIME = r"(([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?|24:00:00(\.0+)?)"
+_TZ = r"(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))?"
+_LEXICAL = {
+    "dateTime": f"{_YEAR}-{_MONTH}-{_DAY}T{_TIME}{_TZ}",
+    "date": f"{_YEAR}-{_MONTH}-{_DAY}{_TZ}",
+    "time": f"{_TIME}{_TZ}",
+    "gYear": f"{_YEAR}{_TZ}",
+    "gYearMonth": f"{_YEAR}-{_MONTH}{_TZ}",
+}
 
+
+def _datatype_test(datatype_nt: str) -> Callable[[object], bool]:
     import rdflib
+    from pyoxigraph import Literal
 
     iri = datatype_nt[1:-1]
-    xsd = "http://www.w3.org/2001/XMLSchema#"
-    python_type = {
-        "integer": int, "float": float, "decimal": decimal.Decimal, "boolean": bool,
-        "date": datetime.date, "time": datetime.time, "dateTime": datetime.datetime,
-    }.get(iri[len(xsd):]) if iri.startswith(xsd) else None
+    local = iri[len(XSD_NS):] if iri.startswith(XSD_NS) else ""
+    lexical = re.compile(_LEXICAL[local]) if local in _LEXICAL else None
 
     def fails_datatype(term) -> bool:
-        from pyoxigraph import Literal
-
-        if not isinstance(term, Literal) or term.datatype.value != WRAPPED_XSD + iri[len(XSD_NS):]:
+        if not isinstance(term, Literal) or term.datatype.value != WRAPPED_XSD + local:
             return True
-        lit = rdflib.Literal(term.value, datatype=rdflib.URIRef(iri))
-        if getattr(lit, "ill_typed", None) is True:
+        if lexical is not None and lexical.fullmatch(term.value) is None:
             return True
-        return python_type is not None and not isinstance(lit.value, python_type)
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(iri), normalize=False).ill_typed is True
 
     return fails_datatype

@@ -25,11 +25,15 @@ import polars as pl
 from pyoxigraph import RdfFormat, parse
 
 from ..errors import ConfigError
-from ..paths import ontology_dir, shapes_dir
+from ..paths import ontology_dir
 from ..vocab import RDF
 from .report import ValidationReport, ValidationResult, result_order
+from .shacl import validate
+from .shapes import PRIMEKG_SHAPES, class_hierarchy, load_primekg_shapes
+from .stream_engine import UnsupportedShapes, check, compile_shapes
 
-PRIMEKG_SHAPES = "primekg.ttl"
+__all__ = ["PRIMEKG_SHAPES", "StreamOptions", "data_files", "load_primekg_shapes", "validate_stream"]
+
 _TYPE = f"<{RDF.type.value}>"
 
 
@@ -113,9 +117,6 @@ def validate_stream(
     ``engine``: ``polars`` (vectorised, :mod:`kgpub.validate.stream_engine`), ``pyshacl``, or
     ``auto`` (polars when the shapes only use what it supports).
     """
-    from .shacl import class_hierarchy, validate
-    from .stream_engine import UnsupportedShapes, check, compile_shapes
-
     folder = Path(folder)
     shapes_graph = shapes if shapes is not None else load_primekg_shapes()
     ontology = [t for f in sorted(ontology_dir().glob("*.ttl")) for t in parse(path=str(f), format=RdfFormat.TURTLE)]
@@ -142,14 +143,6 @@ def validate_stream(
             if progress is not None:
                 progress(n, len(paths))
     return ValidationReport(sorted(results, key=result_order))
-
-
-def load_primekg_shapes():
-    import rdflib
-
-    g = rdflib.Graph()
-    g.parse(shapes_dir() / PRIMEKG_SHAPES, format="turtle")
-    return g
 
 
 def iter_results(report: ValidationReport) -> Iterator[ValidationResult]:

@@ -32,7 +32,7 @@ class UnsupportedShapes(ConfigError):
 
 @dataclass(frozen=True)
 class PropertyRule:
-    shape: str | None
+    shape: str  # N-Triples form (``_:label`` for a blank node of the shapes graph)
     path: str
     classes: tuple[str, ...] = ()
     iri_only: bool = False
@@ -45,7 +45,7 @@ class PropertyRule:
 
 @dataclass(frozen=True)
 class NodeRule:
-    shape: str | None
+    shape: str  # N-Triples form (``_:label`` for a blank node of the shapes graph)
     target_classes: tuple[str, ...] = ()
     target_subjects_of: tuple[str, ...] = ()
     classes: tuple[str, ...] = ()
@@ -123,7 +123,7 @@ def compile_shapes(shapes_graph, subclass_pairs: list[tuple[str, str]]) -> list[
             mn, mx, dt, pat = (single(prop, n) for n in ("minCount", "maxCount", "datatype", "pattern"))
             props.append(
                 PropertyRule(
-                    shape=_nt(prop) if isinstance(prop, rdflib.URIRef) else None,
+                    shape=_nt(prop),
                     path=_nt(path), classes=one_class(prop), iri_only=iri_only(prop),
                     min_count=int(mn) if mn is not None else None, max_count=int(mx) if mx is not None else None,
                     datatype=_nt(dt) if dt is not None else None, pattern=str(pat) if pat is not None else None,
@@ -132,7 +132,7 @@ def compile_shapes(shapes_graph, subclass_pairs: list[tuple[str, str]]) -> list[
             )
         rules.append(
             NodeRule(
-                shape=_nt(node) if isinstance(node, rdflib.URIRef) else None,
+                shape=_nt(node),
                 target_classes=tuple(sorted({c for t in shapes_graph.objects(node, S.targetClass) for c in closure(_nt(t))})),
                 target_subjects_of=tuple(sorted(_nt(t) for t in shapes_graph.objects(node, S.targetSubjectsOf))),
                 classes=one_class(node), iri_only=iri_only(node), message=message(node), properties=tuple(props),
