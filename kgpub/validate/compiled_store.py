@@ -97,15 +97,14 @@ def validate_store(store: Store, *, shapes=None, cap: int | None = None) -> Vali
         key = (check.shape_key, check.constraint.component, check.severity)
         bucket: dict[tuple, None] = {}
         kept.append(bucket)
-        for focus, value in _rows(store, query):
-            item = (focus, value)
+        for item in _rows(store, query):
             if item in bucket:
                 continue
             if cap is None or len(bucket) < cap:
                 bucket[item] = None
             totals[key] += 1  # counted whether kept or not (duplicates beyond the cap may be counted twice)
-    raws = [_raw(c, f, v) for c, bucket in zip(program.checks, kept) for f, v in bucket]
-    foci = {focus for bucket in kept for focus, _value in bucket}
+    raws = [_raw(c, f, v, rpath) for c, bucket in zip(program.checks, kept) for f, v, _d, rpath in bucket]
+    foci = {item[0] for bucket in kept for item in bucket}
     provenance = Provenance(_provenance_triples(store, foci))
     results = sorted((_attribute(r, provenance) for r in raws), key=result_order)
     if cap is None:
@@ -113,17 +112,19 @@ def validate_store(store: Store, *, shapes=None, cap: int | None = None) -> Vali
     return CappedReport(results, totals=totals, cap=cap)
 
 
-def _rows(store: Store, query: Query) -> Iterator[tuple[object, object | None]]:
+def _rows(store: Store, query: Query) -> Iterator[tuple]:
+    """(focus, value, distinct, result path) per result row; the last three may be None."""
     solutions = store.query(query.sparql, use_default_graph_as_union=True)
     for sol in solutions:
         focus = sol["focus"]
         value = sol["value"] if query.has_value else None
         if query.keep is not None and not query.keep(value):
             continue
-        yield focus, value
+        yield (focus, value, sol["distinct"] if query.distinct else None,
+               sol["rpath"] if query.result_path else None)
 
 
-def _raw(check, focus, value) -> tuple:
+def _raw(check, focus, value, rpath=None) -> tuple:
     """A result as shacl._Raw: (severity, focus, path, value, message, shape, component), terms as N-Triples."""
     focus_nt = str(unwrap(focus))
     value_nt = str(unwrap(value)) if value is not None else None
@@ -132,7 +133,7 @@ def _raw(check, focus, value) -> tuple:
     else:
         message = check.generic_message.replace("{focus}", _display(focus)).replace(
             "{value}", _display(value) if value is not None else "").replace("{inner}", "[...]")
-    path = check.path.result_path() if check.path else None
+    path = check.path.result_path() if check.path else (str(rpath) if rpath is not None else None)
     return (check.severity, focus_nt, path, value_nt, message, check.shape, check.constraint.component)
 
 
