@@ -5,8 +5,10 @@ node-level ``sh:class`` / ``sh:nodeKind sh:IRI``, and property shapes with an IR
 ``sh:class``, ``sh:nodeKind sh:IRI``, ``sh:minCount``, ``sh:maxCount``, ``sh:datatype``,
 ``sh:pattern``, each with ``sh:message``.  Results are built like pyshacl's (same focus node,
 path, value, message, source shape and component), so a partition checked here gives what
-pyshacl gives on it (tests/primekg compares both).  Shapes using anything else raise
-:class:`UnsupportedShapes`, and :mod:`kgpub.validate.stream` falls back to pyshacl.
+pyshacl gives on it (tests/primekg compares both).  Shapes using anything else, and any
+shape with targets that is not a ``sh:NodeShape`` (a targeted property shape, an untyped
+shape), raise :class:`UnsupportedShapes`, and :mod:`kgpub.validate.stream` validates each
+partition with :func:`kgpub.validate.shacl.validate` (the compiled engine) instead.
 """
 
 from __future__ import annotations
@@ -109,8 +111,14 @@ def compile_shapes(shapes_graph, subclass_pairs: list[tuple[str, str]]) -> list[
         values = list(shapes_graph.objects(node, S[name]))
         return values[0] if values else None
 
+    node_shapes = set(shapes_graph.subjects(RDF.type, S.NodeShape))
+    targeted = {s for p in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf")
+                for s in shapes_graph.subjects(S[p], None)}
+    targeted |= set(shapes_graph.subjects(RDF.type, rdflib.RDFS.Class)) | set(shapes_graph.subjects(RDF.type, rdflib.OWL.Class))
+    for shape in sorted(targeted - node_shapes, key=str):  # a property shape or an untyped shape with targets
+        raise UnsupportedShapes(f"{shape}: a shape with targets that is not typed sh:NodeShape")
     rules = []
-    for node in sorted(set(shapes_graph.subjects(RDF.type, S.NodeShape)), key=str):
+    for node in sorted(node_shapes, key=str):
         extra = local_names(node) - _SUPPORTED_NODE
         if extra:
             raise UnsupportedShapes(f"{node}: unsupported {sorted(extra)}")

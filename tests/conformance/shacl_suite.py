@@ -118,15 +118,22 @@ def report_keys(report_triples: list[Triple]) -> tuple[bool, tuple[Key, ...]]:
     return conforms, tuple(sorted((_key(g, r, g) for r in g.objects(node, SH.result)), key=str))
 
 
-def judge(case: Case, conforms: bool, keys: tuple[Key, ...]) -> str | None:
-    """None when the report passes, else what differs."""
+def judge(case: Case, conforms: bool, keys: tuple[Key, ...], *, blank_labels: bool = True) -> str | None:
+    """None when the report passes, else what differs.
+
+    ``blank_labels=False`` compares every blank node only as "a blank node" (for a report made
+    from another parse of the files, e.g. by the command line).
+    """
     shape_labels = case.shape_labels()
+
+    def blank(term):
+        return "_:" if not blank_labels and term is not None and term.startswith("_:") else term
 
     def norm(k: Key) -> Key:
         shape = k[5]
-        if shape.startswith("_:") and shape[2:] not in shape_labels:
+        if shape.startswith("_:") and (shape[2:] not in shape_labels or not blank_labels):
             shape = "_:"
-        return (*k[:5], shape)
+        return (blank(k[0]), k[1], blank(k[2]), k[3], k[4], shape)
 
     want = Counter(norm(k) for k in case.expected)
     got = Counter(norm(k) for k in keys)
