@@ -12,7 +12,7 @@ import pytest
 from pyoxigraph import RdfFormat, parse, serialize
 from shacl_suite import SUITE, actual_keys, cases, judge, report_keys
 
-import kgpub.build
+import kgpub.stages.check
 from kgpub.cli import main
 from kgpub.errors import UnsupportedShape
 from kgpub.validate import shacl
@@ -89,4 +89,4 @@ def test_pyshacl_engine_as_wrapped(case):
 
 
 def test_the_build_validates_with_this_validator():
-    assert kgpub.build.validate is shacl.validate
+    assert kgpub.stages.check.validate is shacl.validate
