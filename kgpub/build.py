@@ -20,10 +20,12 @@ from .diagnostics import DiagnosticLog, Severity
 from .emit.context import EmitContext
 from .emit.edges import edge_ends, relationship_quads
 from .emit.entities import entity_quads, unresolved_quads
+from .emit.minted import minted_property_quads
 from .emit.provenance import DatasetInfo, dataset_quads, note_quads
 from .errors import ConfigError
 from .identifiers import Identifiers
 from .iris import DEFAULT_BASE_IRI, IriMinter, slugify
+from .mapping.fallback import MintedTerms
 from .mapping.resolve import GardenIndex, IndexedEntity
 from .mapping.tables import MappingTables
 from .mapping.terms import OntologyTerms
@@ -34,6 +36,7 @@ from .publish.files import GraphSet, WrittenFiles, union_triples, write_build
 from .publish.manifest import GraphEntry, Manifest
 from .sources.entity_note import read_entity_note
 from .sources.garden import read_garden
+from .shapes import garden_shapes
 from .vocab import KGO
 
 Progress = Callable[[str, int, int], None]
@@ -125,7 +128,8 @@ def build_garden(
     tick("read", len(notes), len(notes))
 
     index = GardenIndex(minter, tables, terms)
-    kinds = _classify(notes, tables, ids, index, log, result)
+    minted = MintedTerms(minter, tables)
+    kinds = _classify(notes, tables, ids, index, log, result, minted)
     for note, pub in kinds.references:
         index.add_publication_note(note, _publication_iri(pub, minter))
     for record in kinds.entities:
@@ -133,14 +137,15 @@ def build_garden(
     index.finish()
 
     graphs = GraphSet()
-    emitter = _Emitter(minter, ids, tables, index, log, graphs, kinds)
+    emitter = _Emitter(minter, ids, tables, index, log, graphs, kinds, minted)
     total = len(kinds.entities) + len(kinds.references) + len(kinds.articles)
     emitter.emit_all(lambda done: tick("emit", done, total))
     emitter.attach_support_claims()
     result.notes_published = total
 
     ontology_graph = minter.graph("ontology")
-    graphs.add(ontology_graph, load_ontology_quads(ontology_graph), role="ontology")
+    graphs.add(ontology_graph, [*load_ontology_quads(ontology_graph), *minted_property_quads(minted, ontology_graph)], role="ontology")
+    minted.report(log)
     data_triples = graphs.triple_count(graphs.data_graphs())
     info = DatasetInfo(
         title=f"Knowledge garden {garden.resolve().name}",
@@ -176,7 +181,7 @@ def build_garden(
     return result
 
 
-def _classify(notes: list[Note], tables: MappingTables, ids: Identifiers, index: GardenIndex, log: DiagnosticLog, result: BuildResult) -> _Kinds:
+def _classify(notes: list[Note], tables: MappingTables, ids: Identifiers, index: GardenIndex, log: DiagnosticLog, result: BuildResult, minted: MintedTerms) -> _Kinds:
     """Sort notes into private, reference, article and entity notes; report the rest."""
     reference_note, article = _document_readers()
     kinds = _Kinds()
@@ -194,7 +199,7 @@ def _classify(notes: list[Note], tables: MappingTables, ids: Identifiers, index:
             if _claim_permalink(note, "article", permalinks, log):
                 kinds.articles.append((note, article.read_article(note, log)))
             continue
-        note_type = tables.note_type(note.type)
+        note_type = minted.note_type(note.type, note.location("type")) if note.type else None
         if note_type is None:
             result.notes_skipped += 1
             if not note.has_front_matter:
@@ -250,8 +255,8 @@ def _publication_iri(pub, minter: IriMinter) -> NamedNode:
 class _Emitter:
     """Emits every note graph into a :class:`GraphSet` and remembers edges for evidence claims."""
 
-    def __init__(self, minter, ids, tables, index: GardenIndex, log, graphs: GraphSet, kinds: _Kinds):
-        self.minter, self.ids, self.tables, self.index, self.log = minter, ids, tables, index, log
+    def __init__(self, minter, ids, tables, index: GardenIndex, log, graphs: GraphSet, kinds: _Kinds, minted: MintedTerms):
+        self.minter, self.ids, self.tables, self.index, self.log, self.minted = minter, ids, tables, index, log, minted
         self.graphs, self.kinds = graphs, kinds
         self.edges: dict[tuple[NamedNode, NamedNode, NamedNode], list[NamedNode]] = {}
         self.by_relpath: dict[str, IndexedEntity] = {e.record.relpath: e for e in index.entities}
@@ -303,7 +308,7 @@ class _Emitter:
         seen_edges: set[tuple[NamedNode, NamedNode, NamedNode]] = set()
         emitted_targets: set[NamedNode] = set()
         for rel in record.relationships:
-            relation = self.tables.relations[rel.key]
+            relation = self.minted.relation(rel.key, rel.location)
             target = self.index.resolve(rel.target, relation)
             if target.publication:
                 self.log.warning(record.relpath, rel.location.line, f"{rel.key}:: links to the reference note {rel.target.label!r}, not an entity; relationship skipped", code="relation")
@@ -390,7 +395,7 @@ def _validate(graphs: GraphSet, log: DiagnosticLog):
     except ImportError:
         log.warning("shapes", None, "SHACL validation unavailable (kgpub.validate.shacl missing); not validated", code="shacl")
         return None
-    return validate(union_triples(graphs))
+    return validate(union_triples(graphs), shapes=garden_shapes())
 
 
 def _source_date() -> str | None:
