@@ -70,6 +70,17 @@ class _LineParser(HTMLParser):
         self._current = []
         self._line = None
 
+    def _rejoin_key_line(self) -> None:
+        """``KEY:: ![[X]]`` renders as ``<p>KEY::</p><div class="transclusion">``: the embed continues the key's line."""
+        if not self.lines:
+            return
+        last = self.lines[-1]
+        tail = last.segments[-1]
+        if tail.kind == "text" and tail.text.rstrip().endswith(("::", "\uff1a\uff1a")):
+            self.lines.pop()
+            self._current = list(last.segments)
+            self._line = last.line
+
     # --- links ----------------------------------------------------------
 
     def _abandon_link(self) -> None:
@@ -126,6 +137,8 @@ class _LineParser(HTMLParser):
         if tag == "a":
             if self._link is not None:
                 self._abandon_link()
+            if "markdown-embed-link" in classes and not self._current:
+                self._rejoin_key_line()
             if self._line is None:
                 self._line = self._here()
             self._link = {"href": (values.get("href") or "").strip(), "classes": classes, "label": [], "line": self._here()}
