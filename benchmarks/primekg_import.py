@@ -48,7 +48,7 @@ def timed(name: str, rows: int, cmd: list[str], cwd: Path | None = None) -> Run:
 def ensure_csv(rows: int) -> Path:
     path = WORK / f"kg_{rows}.csv"
     if not path.exists():
-        from kgpub.importers.synth_primekg import generate
+        from kgpub.importers.primekg.synth import generate
 
         start = time.perf_counter()
         generate(path, rows, seed=1)

@@ -83,7 +83,7 @@ def main() -> None:
 
     if args.primekg_rows:
         from kgpub.importers.primekg import ImportOptions, import_primekg
-        from kgpub.importers.synth_primekg import generate
+        from kgpub.importers.primekg.synth import generate
 
         with tempfile.TemporaryDirectory(prefix="kgpub-bench-validate-") as tmp:
             made = generate(Path(tmp) / "kg.csv", args.primekg_rows, seed=1)

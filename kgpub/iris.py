@@ -58,13 +58,21 @@ def encode_path(path: str) -> str:
     return "/".join(quote(s, safe=_SAFE) for s in segments)
 
 
+_BASE_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`/]+[^\s<>\"{}|\\^`]*[/#]$")
+
+
+def check_base_iri(base: str) -> str:
+    """``base`` if it is an absolute http(s) IRI ending in ``/`` or ``#``; else :class:`ConfigError`."""
+    if not _BASE_IRI.match(base):
+        raise ConfigError(f"base IRI must be an absolute http(s) IRI ending in '/' or '#': {base!r}")
+    return base
+
+
 class IriMinter:
     """Mints the dataset's IRIs under ``base`` (which must end with ``/`` or ``#``)."""
 
     def __init__(self, base: str = DEFAULT_BASE_IRI):
-        if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://[^\s<>\"{}|\\^`]+[/#]$", base):
-            raise ConfigError(f"base IRI must be an absolute http(s) IRI ending in '/' or '#': {base!r}")
-        self.base = base
+        self.base = check_base_iri(base)
 
     def _node(self, path: str) -> NamedNode:
         return NamedNode(self.base + path)

@@ -35,19 +35,22 @@ ONTOLOGY_PREFIXES: dict[str, str] = {
 }
 
 
-def ontology_files(folder: Path | None = None) -> list[Path]:
-    """Every ``*.ttl`` file of the ontology folder, sorted by name."""
+def ontology_files(folder: Path | None = None, extra: Sequence[Path] = ()) -> list[Path]:
+    """Every ``*.ttl`` file of the ontology folder, sorted by name, then each ``extra`` file
+    (or every ``*.ttl`` of an ``extra`` folder): a garden's ``[extend] ontology``."""
     folder = folder or ontology_dir()
     files = sorted(folder.glob("*.ttl"))
     if not files:
         raise ConfigError(f"{folder}: no ontology files (*.ttl)")
+    for item in extra:
+        files.extend(sorted(item.glob("*.ttl")) if item.is_dir() else [item])
     return files
 
 
-def load_ontology_triples(folder: Path | None = None) -> list[Triple]:
+def load_ontology_triples(folder: Path | None = None, extra: Sequence[Path] = ()) -> list[Triple]:
     """The ontology as triples, blank nodes relabelled deterministically, sorted."""
     triples: list[Triple] = []
-    for path in ontology_files(folder):
+    for path in ontology_files(folder, extra):
         try:
             with path.open("rb") as f:
                 triples.extend(parse(f, format=RdfFormat.TURTLE, base_iri=path.as_uri()))
@@ -56,10 +59,10 @@ def load_ontology_triples(folder: Path | None = None) -> list[Triple]:
     return canonical_triples(triples)
 
 
-def load_ontology_quads(graph: GraphName | None = None, folder: Path | None = None) -> list[Quad]:
+def load_ontology_quads(graph: GraphName | None = None, folder: Path | None = None, extra: Sequence[Path] = ()) -> list[Quad]:
     """The ontology as quads in ``graph`` (the default graph if ``None``)."""
     g = graph if graph is not None else DefaultGraph()
-    return [Quad(t.subject, t.predicate, t.object, g) for t in load_ontology_triples(folder)]
+    return [Quad(t.subject, t.predicate, t.object, g) for t in load_ontology_triples(folder, extra)]
 
 
 @dataclass(frozen=True)
@@ -68,13 +71,13 @@ class OntologyFiles:
     rdfxml: Path
 
 
-def write_ontology(out_dir: Path, folder: Path | None = None) -> OntologyFiles:
+def write_ontology(out_dir: Path, folder: Path | None = None, extra: Sequence[Path] = ()) -> OntologyFiles:
     """Write ``ontology.ttl`` (Turtle with prefixes) and ``ontology.owl`` (RDF/XML) into ``out_dir``.
 
     Output is byte-identical for identical input.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    triples = load_ontology_triples(folder)
+    triples = load_ontology_triples(folder, extra)
     files = OntologyFiles(out_dir / "ontology.ttl", out_dir / "ontology.owl")
     files.turtle.write_bytes(serialize(triples, format=RdfFormat.TURTLE, prefixes=ONTOLOGY_PREFIXES))
     files.rdfxml.write_bytes(serialize(triples, format=RdfFormat.RDF_XML, prefixes=ONTOLOGY_PREFIXES))

@@ -33,7 +33,7 @@ def primekg(
     from ..errors import KgpubError
     from ..importers.primekg import ImportOptions, import_primekg
     from ..importers.primekg import Progress as ImportProgress
-    from ..importers.primekg_sink import FORMATS
+    from ..importers.primekg.sink import FORMATS
 
     if fmt not in FORMATS:
         typer.echo(f"kgpub: error: --format must be one of {', '.join(FORMATS)}", err=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import List, Optional
 
 import typer
 
@@ -12,40 +13,79 @@ def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
 
 
+def _ram() -> int:
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
 def serve(
     dist: Path = typer.Argument(..., exists=True, file_okay=False, help="Build output folder (kgpub build --out)."),
     store: Path = typer.Option(None, "--store", help="Store folder (default: DIST/.store)."),
     host: str = typer.Option("127.0.0.1", "--host"),
-    port: int = typer.Option(7878, "--port"),
+    port: int = typer.Option(7878, "--port", help="TCP port (0: any free port)."),
+    public_url: Optional[str] = typer.Option(None, "--public-url",
+                                             help="The endpoint's public URL (service description, base IRI)."),
     timeout: float = typer.Option(30.0, "--timeout", help="Per-query timeout in seconds."),
     max_result_mb: float = typer.Option(64.0, "--max-result-mb", help="Largest answer, in MiB."),
-    workers: int = typer.Option(2, "--workers", help="Query worker processes."),
+    executors: int = typer.Option(0, "--executors", "--workers",
+                                  help="Query executor processes (default: one per core)."),
+    max_executors: int = typer.Option(0, "--max-executors",
+                                      help="Executors at most, counting extras started beside slow queries "
+                                           "(default: executors + 4)."),
+    queue: int = typer.Option(64, "--queue", help="Queries that may wait for an executor; past it: 503."),
+    memory_mb: int = typer.Option(0, "--memory-mb",
+                                  help="Memory budget of each executor in MiB (default: half the RAM shared "
+                                       "among --max-executors)."),
+    idle_timeout: int = typer.Option(5, "--idle-timeout", help="Seconds an idle keep-alive connection stays open."),
+    max_connections: int = typer.Option(512, "--max-connections", help="Connections at most; past it: 503."),
     allow_update: bool = typer.Option(False, "--allow-update",
                                       help="Accept SPARQL Update with 'Authorization: Bearer $KGPUB_UPDATE_TOKEN'."),
+    allow_load: List[str] = typer.Option([], "--allow-load", help="An IRI SPARQL LOAD may read (repeatable)."),
     allow_service: bool = typer.Option(False, "--allow-service", help="Allow federated SERVICE queries."),
+    quiet: bool = typer.Option(False, "--quiet", help="No progress bar while loading."),
 ) -> None:
     """Serve a build over the SPARQL 1.1 Protocol (loads only what changed since the last start)."""
-    from ..errors import InputError
-    from ..publish.server import ServerConfig, SparqlServer, graph_sizes
+    from ..errors import ConfigError, InputError
     from ..publish.store import load_build
+    from ..serve.app import AppSettings
+    from ..serve.policy import Policy
+    from ..serve.pool import PoolSettings
+    from ..serve.run import ServerSettings, bind
+    from ..serve.run import serve as run_server
 
+    token = os.environ.get("KGPUB_UPDATE_TOKEN")
+    if allow_update and not token:
+        raise ConfigError("--allow-update needs a token: set KGPUB_UPDATE_TOKEN")
+    if allow_load and not allow_update:
+        raise ConfigError("--allow-load only makes sense with --allow-update")
+    if timeout <= 0 or max_result_mb <= 0 or queue < 0 or executors < 0:
+        raise ConfigError("--timeout and --max-result-mb must be positive, --queue and --executors not negative")
+    sock = bind(host, port)  # before loading: a taken port fails at once
     store = store or (dist / ".store")
     try:
-        report = load_build(dist, store)
+        report = load_build(dist, store, progress=not quiet)
     except InputError as error:  # the build itself is unreadable: exit 1 (data), not 2 (tool)
         typer.echo(f"kgpub: error: {error}", err=True)
         raise typer.Exit(1) from None
     typer.echo(f"store {store}: {len(report.pushed)} graphs loaded, {len(report.skipped)} unchanged, "
-               f"{len(report.removed)} removed", err=True)
-    config = ServerConfig(store, host=host, port=port, timeout=timeout, max_result_bytes=int(max_result_mb * (1 << 20)),
-                          workers=workers, allow_update=allow_update,
-                          update_token=os.environ.get("KGPUB_UPDATE_TOKEN"), allow_service=allow_service,
-                          graphs=graph_sizes(store))
-    server = SparqlServer(config)
-    typer.echo(f"SPARQL endpoint: {server.url}", err=True)
+               f"{len(report.removed)} removed ({report.quads:,} quads in {report.seconds:.1f} s)", err=True)
+    cores = os.cpu_count() or 1
+    executors = executors or cores
+    max_executors = max(max_executors or executors + 4, executors)
+    memory = (memory_mb << 20) if memory_mb else max(1 << 30, _ram() // 2 // max_executors)
+    bound = sock.getsockname()
+    where = f"[{bound[0]}]:{bound[1]}" if ":" in bound[0] else f"{bound[0]}:{bound[1]}"
+    settings = ServerSettings(
+        host=host, port=bound[1], idle_timeout=idle_timeout, max_connections=max_connections,
+        app=AppSettings(public_url=public_url, allow_update=allow_update, update_token=token,
+                        policy=Policy(allow_service=allow_service, load_allowed=frozenset(allow_load)),
+                        timeout=timeout, graphs=report.graphs, fallback_host=where),
+        pool=PoolSettings(store=str(store), executors=executors, max_executors=max_executors, queue=queue,
+                          timeout=timeout, memory=memory, cap=int(max_result_mb * (1 << 20)),
+                          isolate=not allow_service, writable=allow_update,
+                          writer_network=bool(allow_load) or allow_service))
+    typer.echo(f"SPARQL endpoint: http://{where}/sparql ({executors} executors, "
+               f"{memory >> 20} MiB each)", err=True)
     try:
-        server.serve_forever()
+        run_server(settings, sock)
     except KeyboardInterrupt:
         pass
-    finally:
-        server.close()

@@ -13,7 +13,8 @@ from typing import Iterator
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from ..iris import IriMinter
+from ..config import DatasetMeta, SiteConfig
+from ..iris import IriMinter, slugify
 from ..model.notes import Note
 from ..vocab import DCAT, DCTERMS, FOAF, KGO, PAV, RDF, RDFS, VOID, XSD
 from .context import EmitContext
@@ -63,35 +64,70 @@ def note_quads(
             yield ctx.quad(n, prop, literal)
 
 
+def page_quads(ctx: EmitContext, site: SiteConfig, permalink: str, topic: NamedNode | None) -> Iterator[Quad]:
+    """``foaf:page`` of the note and of its topic: the note's page on the garden's website (``[site] url``)."""
+    page = site.page(permalink)
+    if page is None:
+        return
+    yield ctx.quad(ctx.note_iri, FOAF.page, NamedNode(page))
+    if topic is not None:
+        yield ctx.quad(topic, FOAF.page, NamedNode(page))
+
+
 @dataclass(frozen=True)
 class DatasetInfo:
-    title: str
-    version: str
+    """What the metadata graph says of ``B dataset``: the garden's own description and the build's counts."""
+
+    meta: DatasetMeta
     source: str
     kgpub_version: str
     triples: int
     entities: int
     notes: int
+    site: str | None = None
     issued: str | None = None  # ISO date-time, only from SOURCE_DATE_EPOCH
 
 
 def dataset_quads(minter: IriMinter, graph: NamedNode, info: DatasetInfo) -> Iterator[Quad]:
-    """VoID/DCAT description of ``B dataset`` in the metadata graph."""
+    """VoID/DCAT description of ``B dataset`` in the metadata graph.
+
+    Title, description, licence, creators, publisher, version and homepage come from the
+    garden's ``[dataset]`` (none is invented: no version is given when the garden gives none;
+    kgpub's own version is ``pav:createdWith``).  Creators and the publisher are
+    ``foaf:Agent`` resources ``B agent/{slug}`` with a ``foaf:name``.
+    """
     d = minter.dataset()
+    meta = info.meta
 
-    def q(p: NamedNode, o) -> Quad:
-        return Quad(d, p, o, graph)
+    def q(s: NamedNode, p: NamedNode, o) -> Quad:
+        return Quad(s, p, o, graph)
 
-    yield q(RDF.type, VOID.Dataset)
-    yield q(RDF.type, DCAT.Dataset)
-    yield q(RDFS.label, Literal(info.title))
-    yield q(DCTERMS["title"], Literal(info.title))
-    yield q(PAV.version, Literal(info.version))
-    yield q(DCTERMS.source, Literal(info.source))
-    yield q(PAV.createdWith, Literal(f"kgpub {info.kgpub_version}"))
-    yield q(VOID.triples, Literal(str(info.triples), datatype=XSD.integer))
-    yield q(VOID.entities, Literal(str(info.entities), datatype=XSD.integer))
-    yield q(VOID.documents, Literal(str(info.notes), datatype=XSD.integer))
-    yield q(VOID.uriSpace, Literal(minter.base))
+    title = meta.title or f"Knowledge garden {info.source}"
+    yield q(d, RDF.type, VOID.Dataset)
+    yield q(d, RDF.type, DCAT.Dataset)
+    yield q(d, RDFS.label, Literal(title))
+    yield q(d, DCTERMS["title"], Literal(title))
+    if meta.description:
+        yield q(d, DCTERMS.description, Literal(meta.description))
+    if meta.version:
+        yield q(d, PAV.version, Literal(meta.version))
+    if meta.license:
+        yield q(d, DCTERMS.license, NamedNode(meta.license))
+    for prop, names in ((DCTERMS.creator, meta.creators), (DCTERMS.publisher, (meta.publisher,) if meta.publisher else ())):
+        for name in names:
+            agent = minter.under(f"agent/{slugify(name)}")
+            yield q(d, prop, agent)
+            yield q(agent, RDF.type, FOAF.Agent)
+            yield q(agent, FOAF.name, Literal(name))
+    if meta.homepage:
+        yield q(d, FOAF.homepage, NamedNode(meta.homepage))
+    if info.site:
+        yield q(d, DCAT.landingPage, NamedNode(info.site))
+    yield q(d, DCTERMS.source, Literal(info.source))
+    yield q(d, PAV.createdWith, Literal(f"kgpub {info.kgpub_version}"))
+    yield q(d, VOID.triples, Literal(str(info.triples), datatype=XSD.integer))
+    yield q(d, VOID.entities, Literal(str(info.entities), datatype=XSD.integer))
+    yield q(d, VOID.documents, Literal(str(info.notes), datatype=XSD.integer))
+    yield q(d, VOID.uriSpace, Literal(minter.base))
     if info.issued:
-        yield q(DCTERMS.issued, Literal(info.issued, datatype=XSD.dateTime))
+        yield q(d, DCTERMS.issued, Literal(info.issued, datatype=XSD.dateTime))

@@ -5,13 +5,17 @@
 * ``entities.sssom.tsv``: garden names -> external identifiers (SSSOM).
 
 A malformed row raises :class:`MappingError` naming ``file:line``.
+
+A garden's configuration (``[extend] mappings``) adds folders or files in the same
+formats after the bundled folder: a later row with the same key (note type, relation
+key) overrides the earlier one, other rows extend the tables.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from pyoxigraph import NamedNode
 
@@ -46,6 +50,21 @@ class EntityMapping:
     predicate: NamedNode
     identifier: Identifier
     line: int
+
+
+NOTE_TYPES = "note_types.tsv"
+RELATIONS = "relations.tsv"
+ENTITIES = "entities.sssom.tsv"
+
+
+def table_files(item: Path) -> list[Path]:
+    """The garden tables of an ``[extend] mappings`` entry: a folder's note_types.tsv, relations.tsv
+    and ``*.sssom.tsv``, or one such file.  Any other file name is a :class:`MappingError`."""
+    if item.is_dir():
+        return [p for p in (item / NOTE_TYPES, item / RELATIONS) if p.is_file()] + sorted(item.glob("*.sssom.tsv"))
+    if item.name in (NOTE_TYPES, RELATIONS) or item.name.endswith(".sssom.tsv"):
+        return [item]
+    raise MappingError(f"not a mapping table: the file name must be {NOTE_TYPES}, {RELATIONS} or *.sssom.tsv", path=item)
 
 
 _MATCH_PREDICATES = {SKOS.exactMatch, SKOS.closeMatch, SKOS.relatedMatch, SKOS.broadMatch, SKOS.narrowMatch}
@@ -103,16 +122,26 @@ class MappingTables:
     entity_mappings: dict[str, list[EntityMapping]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, folder: Path | None = None, ids: Identifiers | None = None) -> "MappingTables":
+    def load(cls, folder: Path | None = None, ids: Identifiers | None = None, extra: Sequence[Path] = ()) -> "MappingTables":
+        """The tables of ``folder`` (default: the bundled ``mappings/``), then of each ``extra`` folder or file."""
         folder = Path(folder) if folder else mappings_dir()
         ids = ids or Identifiers.default()
         tables = cls()
-        tables._load_note_types(folder / "note_types.tsv", ids)
-        tables._load_relations(folder / "relations.tsv")
-        tables._load_entities(folder / "entities.sssom.tsv", ids)
+        tables._load_note_types(folder / NOTE_TYPES, ids)
+        tables._load_relations(folder / RELATIONS)
+        tables._load_entities(folder / ENTITIES, ids)
+        for item in map(Path, extra):
+            for path in table_files(item):
+                if path.name == NOTE_TYPES:
+                    tables._load_note_types(path, ids)
+                elif path.name == RELATIONS:
+                    tables._load_relations(path)
+                else:
+                    tables._load_entities(path, ids)
         return tables
 
     def _load_note_types(self, path: Path, ids: Identifiers) -> None:
+        seen: set[str] = set()
         for line, row in read_tsv(path, ("note_type", "class", "source")):
             prefixes = set()
             for prefix in filter(None, (p.strip() for p in row.get("exact_prefixes", "").split(","))):
@@ -121,18 +150,21 @@ class MappingTables:
                     raise MappingError(f"unknown identifier prefix {prefix!r}", path=path, line=line)
                 prefixes.add(norm)
             name = row["note_type"].lower()
-            if name in self.note_types:
+            if name in seen:
                 raise MappingError(f"note type {name!r} listed twice", path=path, line=line)
+            seen.add(name)
             self.note_types[name] = NoteType(name, expand_term(row["class"], path=path, line=line), frozenset(prefixes))
 
     def _load_relations(self, path: Path) -> None:
+        seen: set[str] = set()
         for line, row in read_tsv(path, ("key", "property", "direction", "source")):
             direction = row["direction"].lower()
             if direction not in ("forward", "inverse"):
                 raise MappingError(f"direction must be forward or inverse, not {row['direction']!r}", path=path, line=line)
             key = row["key"].upper()
-            if key in self.relations:
+            if key in seen:
                 raise MappingError(f"relation key {key!r} listed twice", path=path, line=line)
+            seen.add(key)
             self.relations[key] = Relation(key, expand_term(row["property"], path=path, line=line), direction == "inverse")
 
     def _load_entities(self, path: Path, ids: Identifiers) -> None:

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+#: Front-matter keys that set a note's permalink, strongest first.
+PERMALINK_KEYS = ("dg-permalink", "permalink")
+
 
 @dataclass(frozen=True)
 class Location:
@@ -45,6 +48,10 @@ class Note:
     body_format: str
     has_front_matter: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Top-level front-matter keys given more than once, with every line (YAML keeps the last value).
+    duplicate_keys: dict[str, list[int]] = field(default_factory=dict)
+    #: Front-matter keys whose value the reader refused (e.g. a permalink with no path), not used.
+    refused_keys: frozenset[str] = frozenset()
 
     # Front-matter conveniences (``None`` when absent or not a string).
     def _str(self, key: str) -> str | None:
@@ -66,16 +73,18 @@ class Note:
         return self._str("slug")
 
     @property
-    def permalink(self) -> str | None:
-        return self._str("permalink")
+    def permalink_key(self) -> str | None:
+        """The front-matter key the permalink comes from: ``dg-permalink`` (the Digital Garden
+        plugin's, which it publishes as ``permalink``) before ``permalink``."""
+        for key in PERMALINK_KEYS:
+            if key not in self.refused_keys and self._str(key):
+                return key
+        return None
 
     @property
-    def published(self) -> bool:
-        """False only when ``dg-publish`` is explicitly false (``false``, ``no``, ``0``)."""
-        value = self.front_matter.get("dg-publish", True)
-        if isinstance(value, str):
-            return value.strip().lower() not in {"false", "no", "0", "off"}
-        return bool(value)
+    def permalink(self) -> str | None:
+        key = self.permalink_key
+        return self._str(key) if key else None
 
     def location(self, key: str | None = None) -> Location:
         """The location of front-matter ``key`` (or of the file)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, serialize
 
@@ -102,15 +102,23 @@ class WrittenFiles:
         return [p for p in (self.kg_ttl, self.kg_nq, self.ontology_ttl, self.ontology_owl, self.validation_ttl, self.manifest) if p]
 
 
-def write_build(out: Path, graphs: GraphSet, base_iri: str, validation_turtle: str | bytes | None) -> WrittenFiles:
-    """Write every file of a build into ``out`` (created if needed)."""
+def write_build(
+    out: Path, graphs: GraphSet, base_iri: str, validation_turtle: str | bytes | None, *, ontology_extra: Sequence[Path] = ()
+) -> WrittenFiles:
+    """Write every file of a build into ``out`` (created if needed).
+
+    A build without validation removes the ``validation.ttl`` of an earlier build, which
+    would describe other data; every other file is rewritten.
+    """
     out.mkdir(parents=True, exist_ok=True)
     kg_ttl = write_turtle(union_triples(graphs), out / KG_TTL)
     kg_nq = write_nquads(graphs, out / KG_NQ)
-    onto = write_ontology(out)
-    validation = None
-    if validation_turtle is not None:
-        validation = out / VALIDATION_TTL
+    onto = write_ontology(out, extra=ontology_extra)
+    validation = out / VALIDATION_TTL
+    if validation_turtle is None:
+        validation.unlink(missing_ok=True)
+        validation = None
+    else:
         data = validation_turtle.encode("utf-8") if isinstance(validation_turtle, str) else validation_turtle
         validation.write_bytes(data)
     manifest = manifest_for(graphs, base_iri).write(out)

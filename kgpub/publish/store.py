@@ -23,6 +23,7 @@ from pyoxigraph import (
 )
 
 from ..errors import StoreError
+from .load import load_build
 
 
 @runtime_checkable
@@ -145,21 +146,6 @@ class EmbeddedStore:
                 except OSError:
                     pass
             del self.store
-
-
-def load_build(dist: Path, store_path: Path, **options):
-    """Bring the on-disk store at ``store_path`` up to date with the build in ``dist``.
-
-    Graphs whose digest the store already records are not reloaded, so a second
-    start with an unchanged build loads nothing.  Returns the push report.
-    """
-    from .push import push
-
-    store = EmbeddedStore(store_path)
-    try:
-        return push(Path(dist), store, **options)
-    finally:
-        store.close()
 
 
 __all__ = ["GraphStore", "EmbeddedStore", "term_value", "load_build"]

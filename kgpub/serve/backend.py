@@ -19,8 +19,9 @@ from ..errors import KgpubError
 class QueryFailed(KgpubError):
     """A query could not be answered; ``status`` is the HTTP status to give its client."""
 
-    def __init__(self, message: str, *, status: int = 400):
+    def __init__(self, message: str, *, status: int = 400, retry_after: int | None = None):
         self.status = status
+        self.retry_after = retry_after  # seconds, for a 503 from a full queue
         super().__init__(message)
 
 

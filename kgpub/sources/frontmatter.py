@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,7 @@ class SplitNote:
 
     front_matter: dict[str, Any]
     key_lines: dict[str, int]
+    duplicate_keys: dict[str, list[int]]
     body: str
     body_line: int
     body_format: str
@@ -47,6 +49,7 @@ def split_note(text: str, path: str, suffix: str = ".md") -> SplitNote:
     match = _OPEN.match(text)
     front: dict[str, Any] = {}
     key_lines: dict[str, int] = {}
+    duplicates: dict[str, list[int]] = {}
     has_front = False
     body_start = 0
     body_line = 1
@@ -55,7 +58,7 @@ def split_note(text: str, path: str, suffix: str = ".md") -> SplitNote:
         if close is None:
             raise NoteError("front matter opened with '---' is never closed", path=path, line=1)
         yaml_text = text[match.end(): close.start()]
-        front, key_lines = _load_yaml(yaml_text, path, first_line=2)
+        front, key_lines, duplicates = _load_yaml(yaml_text, path, first_line=2)
         has_front = True
         body_start = close.end()
         if text.startswith("\n", body_start):
@@ -74,16 +77,32 @@ def split_note(text: str, path: str, suffix: str = ".md") -> SplitNote:
         body_line += body.count("\n", 0, raw.end())
         body = body[raw.end(): inner_end]
         body_format = "html"
-    return SplitNote(front, key_lines, body, body_line, body_format, has_front)
+    return SplitNote(front, key_lines, duplicates, body, body_line, body_format, has_front)
 
 
-def _load_yaml(yaml_text: str, path: str, *, first_line: int) -> tuple[dict[str, Any], dict[str, int]]:
+#: Largest front matter read, in bytes of UTF-8 (the plugin's own front matter is a few hundred).
+MAX_FRONT_MATTER_BYTES = 64 * 1024
+#: Most YAML nodes the front matter may stand for once aliases are expanded (a 9x9 alias bomb is 4e8).
+MAX_EXPANDED_NODES = 20_000
+#: Deepest nesting of lists and mappings.
+MAX_DEPTH = 64
+_INT_TAG = "tag:yaml.org,2002:int"
+
+
+def _load_yaml(yaml_text: str, path: str, *, first_line: int) -> tuple[dict[str, Any], dict[str, int], dict[str, list[int]]]:
+    """Parse the front matter.  Composes the node graph first (aliases stay shared, so it is cheap),
+    checks its size, depth and numbers, and only then constructs Python values.
+    """
+    size = len(yaml_text.encode("utf-8"))
+    if size > MAX_FRONT_MATTER_BYTES:
+        raise NoteError(f"front matter is {size} bytes, over the limit of {MAX_FRONT_MATTER_BYTES}; note skipped", path=path, line=first_line - 1)
     try:
         loader = _Loader(yaml_text)
         try:
             node = loader.get_single_node()
             if node is None:
-                return {}, {}
+                return {}, {}, {}
+            _check_nodes(node, path, first_line)
             data = loader.construct_document(node)
         finally:
             loader.dispose()
@@ -94,12 +113,61 @@ def _load_yaml(yaml_text: str, path: str, *, first_line: int) -> tuple[dict[str,
         raise NoteError(f"broken YAML front matter: {problem}", path=path, line=line) from None
     except yaml.YAMLError as error:
         raise NoteError(f"broken YAML front matter: {error}", path=path, line=first_line) from None
+    except (ValueError, RecursionError, OverflowError) as error:  # values the constructor refuses
+        raise NoteError(f"front matter cannot be read: {error}", path=path, line=first_line) from None
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         raise NoteError("front matter is not a YAML mapping (key: value lines)", path=path, line=first_line)
     key_lines: dict[str, int] = {}
+    duplicates: dict[str, list[int]] = {}
     for key_node, _value in node.value:
-        key_lines.setdefault(str(key_node.value), first_line + key_node.start_mark.line)
-    return {str(k): _plain(v) for k, v in data.items()}, key_lines
+        key, line = str(key_node.value), first_line + key_node.start_mark.line
+        if key in key_lines:
+            duplicates.setdefault(key, [key_lines[key]]).append(line)
+        key_lines.setdefault(key, line)
+    return {str(k): _plain(v) for k, v in data.items()}, key_lines, duplicates
+
+
+def _check_nodes(root: yaml.Node, path: str, first_line: int) -> None:
+    """Refuse, before anything is constructed, front matter whose aliases expand past
+    :data:`MAX_EXPANDED_NODES` nodes, that nests deeper than :data:`MAX_DEPTH`, that refers to
+    itself, or that holds an integer with more digits than Python converts.
+    """
+    expanded: dict[int, int] = {}  # id(node) -> nodes it stands for, aliases expanded
+    digits = sys.get_int_max_str_digits() or None
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 0, False)]
+    open_nodes: set[int] = set()
+    while stack:
+        node, depth, done = stack.pop()
+        key = id(node)
+        line = first_line + node.start_mark.line
+        if done:
+            open_nodes.discard(key)
+            expanded[key] = 1 + sum(expanded[id(c)] for c in _children(node))
+            if expanded[key] > MAX_EXPANDED_NODES:
+                raise NoteError(f"front matter expands to more than {MAX_EXPANDED_NODES} YAML nodes (aliases); note skipped", path=path, line=line)
+            continue
+        if key in expanded:
+            continue
+        if key in open_nodes:
+            raise NoteError("front matter refers to itself (recursive YAML alias); note skipped", path=path, line=line)
+        if depth > MAX_DEPTH:
+            raise NoteError(f"front matter nests deeper than {MAX_DEPTH} levels; note skipped", path=path, line=line)
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == _INT_TAG and digits and sum(ch.isdigit() for ch in node.value) > digits:
+                raise NoteError(f"front-matter number has more than {digits} digits; note skipped", path=path, line=line)
+            expanded[key] = 1
+            continue
+        open_nodes.add(key)
+        stack.append((node, depth, True))
+        stack.extend((child, depth + 1, False) for child in _children(node))
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    return []
 
 
 def _plain(value: Any) -> Any:

@@ -1,7 +1,10 @@
-"""Read a garden folder: every ``.md``, ``.txt`` and ``.html`` file at any depth becomes a :class:`Note`.
+"""Read a garden folder: every note file at any depth becomes a :class:`Note`.
 
-A file that cannot be read (invalid UTF-8, too large, broken front matter)
-gives one diagnostic naming ``path:line`` and is skipped; the others go on.
+Note files are those the configuration's ``[files]`` globs select (by default every
+``.md``, ``.txt`` and ``.html`` file outside hidden folders).  A file that cannot be read
+(invalid UTF-8, too large, broken or oversized front matter) gives one diagnostic naming
+``path:line`` and is skipped; the others go on.  A permalink with no path (``/``, ``.``,
+``..``) is refused with a warning and the note gets its default permalink.
 """
 
 from __future__ import annotations
@@ -11,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from ..config import FileRules
 from ..diagnostics import DiagnosticLog
 from ..errors import NoteError
-from ..model.notes import Note
+from ..model.notes import PERMALINK_KEYS, Note
 from .frontmatter import split_note
 
 NOTE_SUFFIXES = (".md", ".txt", ".html")
@@ -27,8 +31,11 @@ class GardenFile:
     relpath: str
 
 
-def walk_garden(garden: Path) -> Iterator[GardenFile]:
-    """The note files under ``garden`` in a stable (sorted) order; hidden files and folders skipped."""
+def walk_garden(garden: Path, rules: FileRules | None = None) -> Iterator[GardenFile]:
+    """The note files under ``garden`` in a stable (sorted) order; hidden files and folders skipped.
+
+    With ``rules``, only the files its globs select; without, every ``.md``, ``.txt`` and ``.html`` file.
+    """
     garden = Path(garden)
     for root, dirs, files in os.walk(garden):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -36,7 +43,9 @@ def walk_garden(garden: Path) -> Iterator[GardenFile]:
             if name.startswith(".") or not name.lower().endswith(NOTE_SUFFIXES):
                 continue
             path = Path(root) / name
-            yield GardenFile(path, path.relative_to(garden).as_posix())
+            item = GardenFile(path, path.relative_to(garden).as_posix())
+            if rules is None or rules.selects(item.relpath):
+                yield item
 
 
 def read_note(path: Path, relpath: str, *, max_body_bytes: int = MAX_BODY_BYTES) -> Note:
@@ -68,15 +77,23 @@ def read_note(path: Path, relpath: str, *, max_body_bytes: int = MAX_BODY_BYTES)
         body_line=split.body_line,
         body_format=split.body_format,
         has_front_matter=split.has_front_matter,
+        duplicate_keys=split.duplicate_keys,
     )
 
 
-def read_garden(garden: Path, log: DiagnosticLog) -> list[Note]:
-    """Every readable note of ``garden``; each unreadable one is logged (``path:line``) and skipped."""
-    notes: list[Note] = []
-    for item in walk_garden(garden):
-        try:
-            notes.append(read_note(item.path, item.relpath))
-        except NoteError as error:
-            log.error(error.path or item.relpath, error.line, error.message, code="note")
-    return notes
+def check_permalinks(note: Note, log: DiagnosticLog) -> Note:
+    """Refuse (with a warning) permalinks that name no path: ``/``, ``.``, ``..``, ``/../``, or not text."""
+    refused = set(note.refused_keys)
+    for key in PERMALINK_KEYS:
+        if key not in note.front_matter or note.front_matter[key] is None:
+            continue
+        value = note.front_matter[key]
+        if not isinstance(value, str):
+            log.warning(note.relpath, note.key_lines.get(key), f"{key}: {value!r} is not text; the note gets its default permalink", code="permalink")
+            refused.add(key)
+        elif not [s for s in value.split("/") if s.strip() not in ("", ".", "..")]:
+            log.warning(note.relpath, note.key_lines.get(key), f"{key}: {value!r} names no page; the note gets its default permalink", code="permalink")
+            refused.add(key)
+    if refused != note.refused_keys:
+        note.refused_keys = frozenset(refused)
+    return note

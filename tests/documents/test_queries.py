@@ -11,6 +11,7 @@ import pytest
 from pyoxigraph import RdfFormat, Store
 
 from kgpub.build import build_garden
+from kgpub.config import GardenConfig, PublishMode
 
 QUERIES = Path(__file__).resolve().parents[2] / "queries"
 
@@ -40,7 +41,7 @@ def store(article_seed, reference_seed, example_garden, tmp_path_factory):
         shutil.copy(seed, garden / seed.name)
     (garden / "review.txt").write_text(SECOND, encoding="utf-8")
     dist = tmp_path_factory.mktemp("cq-dist")
-    build_garden(garden, dist)
+    build_garden(garden, dist, config=GardenConfig(publish=PublishMode.ALL_BUT_PRIVATE))
     store = Store()
     store.bulk_load(path=str(dist / "kg.nq"), format=RdfFormat.N_QUADS)
     return store

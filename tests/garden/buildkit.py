@@ -6,7 +6,11 @@ from pathlib import Path
 
 import pyoxigraph
 
+from kgpub.config import GardenConfig, PublishMode
+
 B = "https://example.org/kg/"
+#: Publishes every note but private ones: hand-written test notes and the seeds carry no ``dg-publish: true``.
+OPEN = GardenConfig(publish=PublishMode.ALL_BUT_PRIVATE)
 
 
 def load_store(dist: Path) -> pyoxigraph.Store:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from buildkit import B, ask, load_store  # noqa: F401  (re-exported for older imports)
+from buildkit import OPEN, B, ask, load_store  # noqa: F401  (re-exported for older imports)
 from kgpub.build import build_garden
 
 @pytest.fixture(scope="session")
@@ -16,7 +16,7 @@ def seed_dist(tmp_path_factory, entity_seed: Path, reference_seed: Path, article
     for seed in (entity_seed, reference_seed, article_seed):
         shutil.copy(seed, garden / seed.name)
     dist = tmp_path_factory.mktemp("seed-dist")
-    result = build_garden(garden, dist)
+    result = build_garden(garden, dist, config=OPEN)
     return result, dist
 
 

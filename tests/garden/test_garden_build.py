@@ -10,7 +10,7 @@ import pyoxigraph
 import pytest
 import rdflib
 
-from buildkit import B, ask, load_store
+from buildkit import OPEN, B, ask, load_store
 from kgpub.build import build_garden
 from kgpub.cli import main
 
@@ -68,7 +68,7 @@ def test_same_note_in_both_forms_gives_same_triples(tmp_path):
     for form, text in (("html", html), ("md", md)):
         (tmp_path / form / "g").mkdir(parents=True)
         (tmp_path / form / "g" / "akt1.md").write_text(text, encoding="utf-8")
-        build_garden(tmp_path / form / "g", tmp_path / form / "d")
+        build_garden(tmp_path / form / "g", tmp_path / form / "d", config=OPEN)
         triples.append({q.triple for q in pyoxigraph.parse(path=str(tmp_path / form / "d" / "kg.ttl"), format=pyoxigraph.RdfFormat.TURTLE)})
     assert triples[0] == triples[1]
     assert pyoxigraph.Triple(pyoxigraph.NamedNode(f"{B}unresolved/pten"), pyoxigraph.NamedNode("https://w3id.org/kgpub/ontology/inhibits"),
@@ -120,6 +120,7 @@ def hostile_dist(tmp_path_factory, entity_seed):
         f'INHIBITS::<a href="/404" class="internal-link is-unresolved">{l.replace("<", "&lt;")}</a> - "{l}"' for l in labels) + "</p>\n{% endraw %}\n"
     (garden / "sub" / "deeper").mkdir(parents=True)
     (garden / "sub" / "deeper" / "html-labels.html").write_text(html, encoding="utf-8")
+    (garden / "kgpub.toml").write_text('[publish]\nmode = "all-but-private"\n', encoding="utf-8")
     dist = tmp_path_factory.mktemp("hostile-dist")
     code = main(["build", str(garden), "--out", str(dist)])
     result_log = build_garden(garden, tmp_path_factory.mktemp("hostile-dist2")).log

@@ -17,8 +17,8 @@ import pytest
 from kgpub.build import build_garden
 from kgpub.errors import ConfigError
 from kgpub.importers.primekg import ImportOptions, import_primekg
-from kgpub.importers.synth_primekg import generate
-from kgpub.importers.primekg_sink import shards_digest
+from kgpub.importers.primekg.synth import generate
+from kgpub.importers.primekg.sink import shards_digest
 from kgpub.publish.manifest import Manifest
 
 B = "https://example.org/kg/"

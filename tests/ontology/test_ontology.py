@@ -44,7 +44,30 @@ def test_header(core):
     onto = rdflib.URIRef("https://w3id.org/kgpub/ontology")
     assert (onto, RDF.type, OWL.Ontology) in core
     assert core.value(onto, OWL.versionIRI) == rdflib.URIRef("https://w3id.org/kgpub/ontology/releases/0.1.0")
-    assert core.value(onto, rdflib.DCTERMS.license) == rdflib.URIRef("https://opensource.org/licenses/MIT")
+    assert core.value(onto, rdflib.DCTERMS.license) == rdflib.URIRef("https://creativecommons.org/licenses/by/4.0/")
+    assert str(core.value(onto, rdflib.URIRef("http://purl.org/dc/elements/1.1/creator"))) == "kgpub developers"
+    for p in (rdflib.DCTERMS.title, rdflib.DCTERMS.description):
+        assert core.value(onto, p) is not None, p
+
+
+def test_one_ontology_header_over_all_files(written):
+    """Every module is part of one ontology: one owl:Ontology, so OWL API and pyLODE see one identity."""
+    g = rdflib.Graph().parse(written / "ontology.ttl", format="turtle")
+    assert list(g.subjects(RDF.type, OWL.Ontology)) == [rdflib.URIRef("https://w3id.org/kgpub/ontology")]
+    assert len(list(g.objects(None, OWL.versionIRI))) == 1
+    onto = rdflib.URIRef("https://w3id.org/kgpub/ontology")
+    assert len(list(g.objects(onto, RDFS.label))) == 1
+
+
+def test_definitions_in_both_iao_and_skos(written):
+    """Each kgo: term's definition is IAO:0000115 (OBO tools) and skos:definition (pyLODE), the same text."""
+    g = rdflib.Graph().parse(written / "ontology.ttl", format="turtle")
+    terms = kgo_terms(g)
+    assert len(terms) > 100
+    for term in terms:
+        iao = sorted(g.objects(term, IAO_DEF))
+        skos = sorted(g.objects(term, SKOS.definition))
+        assert len(iao) == 1 and iao == skos, term
 
 
 def test_design_terms_declared(core):

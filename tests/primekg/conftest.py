@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from kgpub.importers.primekg import ImportOptions, ImportResult, import_primekg
-from kgpub.importers.primekg_mapping import PrimekgMapping
-from kgpub.importers.synth_primekg import generate
+from kgpub.importers.primekg.mapping import PrimekgMapping
+from kgpub.importers.primekg.synth import generate
 
 HEADER = "relation,display_relation,x_index,x_id,x_type,x_name,x_source,y_index,y_id,y_type,y_name,y_source\n"
 

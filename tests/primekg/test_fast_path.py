@@ -7,12 +7,11 @@ import gzip
 import polars as pl
 import pytest
 
-from kgpub.importers import primekg
-from kgpub.importers.primekg import ImportOptions, import_primekg
-from kgpub.importers.primekg_reasons import DropReason
-from kgpub.importers.primekg_read import read_batches
-from kgpub.importers.primekg_scan import raw_line_count
-from kgpub.importers.synth_primekg import generate
+from kgpub.importers.primekg import ImportOptions, import_primekg, pipeline
+from kgpub.importers.primekg.reasons import DropReason
+from kgpub.importers.primekg.read import read_batches
+from kgpub.importers.primekg.scan import raw_line_count
+from kgpub.importers.primekg.synth import generate
 
 from .conftest import HEADER, import_rows
 
@@ -38,7 +37,7 @@ def clean(tmp_path_factory, mapping):
 
 def test_clean_file_same_output_from_both_readers(clean, tmp_path, mapping, monkeypatch):
     with monkeypatch.context() as patch:
-        patch.setattr(primekg, "read_batches", _no_line_reader)
+        patch.setattr(pipeline, "read_batches", _no_line_reader)
         fast = import_primekg(clean.path, tmp_path / "fast", ImportOptions(shards=3), mapping=mapping)
     slow = import_primekg(clean.path, tmp_path / "slow", ImportOptions(shards=3, fast=False, batch_bytes=50_000), mapping=mapping)
     assert _shard_bytes(fast.folder) == _shard_bytes(slow.folder)  # same lines, same order
@@ -110,7 +109,7 @@ def test_fast_reader_refuses_what_it_cannot_vouch_for(tmp_path, mapping, monkeyp
         used.append(args)
         return read_batches(*args, **kwargs)
 
-    monkeypatch.setattr(primekg, "read_batches", line_reader)
+    monkeypatch.setattr(pipeline, "read_batches", line_reader)
     result = import_primekg(path, tmp_path / "out", ImportOptions(shards=1), mapping=mapping)
     assert used, f"the fast reader vouched for a file with a {why} row"
     assert result.summary.reader.startswith("line-checking reader (")

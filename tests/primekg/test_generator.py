@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from kgpub.importers.synth_primekg import COLUMNS, generate
+from kgpub.importers.primekg.synth import COLUMNS, generate
 
 
 def test_deterministic_and_shaped(tmp_path, mapping):
@@ -27,7 +27,7 @@ def test_full_size_node_pools_have_valid_ids(mapping):
     """At release size every generated id still matches its bioregistry pattern (DrugBank keeps 5 digits)."""
     import numpy as np
 
-    from kgpub.importers.synth_primekg import _nodes
+    from kgpub.importers.primekg.synth import _nodes
 
     nodes = _nodes(mapping, [k.kg_nodes for k in mapping.kinds], np.random.default_rng(0))
     assert nodes.height == sum(k.kg_nodes for k in mapping.kinds)

@@ -12,9 +12,9 @@ import sys
 import pytest
 
 from kgpub.importers.primekg import ImportOptions, import_primekg, merge_into
-from kgpub.importers.primekg_read import HeaderError
-from kgpub.importers.primekg_reasons import BAD_REASONS, DropReason
-from kgpub.importers.primekg_sink import shards_digest
+from kgpub.importers.primekg.read import HeaderError
+from kgpub.importers.primekg.reasons import BAD_REASONS, DropReason
+from kgpub.importers.primekg.sink import shards_digest
 from kgpub.publish.manifest import Manifest
 
 from .conftest import HEADER, import_rows, read_shards

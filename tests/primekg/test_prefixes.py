@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from kgpub.identifiers import Identifiers
-from kgpub.importers.primekg_mapping import PrimekgMapping
-from kgpub.importers.primekg_prefixes import resolve_prefixes
+from kgpub.importers.primekg.mapping import PrimekgMapping
+from kgpub.importers.primekg.prefixes import resolve_prefixes
 from kgpub.paths import mappings_dir
 
 

@@ -15,7 +15,7 @@ import requests
 from servers import VIRTUOSO_PASSWORD, start_virtuoso
 
 from kgpub.importers.primekg import ImportOptions, import_primekg
-from kgpub.importers.synth_primekg import generate
+from kgpub.importers.primekg.synth import generate
 
 GRAPH = "https://example.org/kg/graph/primekg"
 KGO = "https://w3id.org/kgpub/ontology/"

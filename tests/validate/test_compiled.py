@@ -208,7 +208,7 @@ BROKEN = "\n".join([
 @pytest.fixture(scope="module")
 def primekg_files(tmp_path_factory) -> list[Path]:
     from kgpub.importers.primekg import ImportOptions, import_primekg
-    from kgpub.importers.synth_primekg import generate
+    from kgpub.importers.primekg.synth import generate
 
     folder = tmp_path_factory.mktemp("primekg")
     made = generate(folder / "kg.csv", 1500, seed=5)

@@ -1,13 +1,13 @@
 """Import PrimeKG's ``kg.csv`` as aligned N-Triples, in two passes.
 
-1. Read (:mod:`kgpub.importers.primekg_scan`, polars' streaming CSV reader; a file with bad lines
-   is read again line by line by :mod:`kgpub.importers.primekg_read`): each row is reduced to
-   integers and each node's strings are kept once (:mod:`kgpub.importers.primekg_rows`).
-2. Resolve the nodes' IRIs through bioregistry (:mod:`kgpub.importers.primekg_nodes`), then check,
+1. Read (:mod:`kgpub.importers.primekg.scan`, polars' streaming CSV reader; a file with bad lines
+   is read again line by line by :mod:`kgpub.importers.primekg.read`): each row is reduced to
+   integers and each node's strings are kept once (:mod:`kgpub.importers.primekg.rows`).
+2. Resolve the nodes' IRIs through bioregistry (:mod:`kgpub.importers.primekg.nodes`), then check,
    orient and deduplicate the whole edge list at once, on integers
-   (:mod:`kgpub.importers.primekg_edges`).
+   (:mod:`kgpub.importers.primekg.edges`).
 3. Write node triples, then edge triples in row order, to gzip N-Triples shards (or Turtle) on
-   writer threads (:mod:`kgpub.importers.primekg_sink`).
+   writer threads (:mod:`kgpub.importers.primekg.sink`).
 
 Output in ``OUT/primekg/``: ``part-NNNNN.nt.gz``, ``summary.json``, ``void.ttl`` and ``manifest.json``
 (graph ``B graph/primekg``).  See docs/design.md "PrimeKG import" for the provenance model.
@@ -16,7 +16,6 @@ Output in ``OUT/primekg/``: ``part-NNNNN.nt.gz``, ``summary.json``, ``void.ttl``
 from __future__ import annotations
 
 import io
-import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,20 +24,19 @@ from typing import Callable
 import numpy as np
 import polars as pl
 
-from .. import __version__
-from ..diagnostics import DiagnosticLog
-from ..errors import ConfigError
-from ..iris import DEFAULT_BASE_IRI, IriMinter
-from ..publish.manifest import GraphEntry, Manifest
-from .primekg_edges import kept, oriented, used_codes
-from .primekg_mapping import PrimekgMapping
-from .primekg_nodes import node_lines, node_table, type_lines
-from .primekg_read import DEFAULT_BATCH_BYTES, read_batches
-from .primekg_reasons import Drops
-from .primekg_rows import INDEX_TYPES, KEYS, NODE_INDEXES, NODE_STRINGS, RowReader, UnusableIndexes, unpack
-from .primekg_scan import NotClean, scan_frames
-from .primekg_sink import ShardedSink
-from .primekg_summary import ImportSummary, read_dataset_info, write_void
+from ... import __version__
+from ...diagnostics import DiagnosticLog
+from ...iris import DEFAULT_BASE_IRI, IriMinter
+from ...publish.manifest import GraphEntry, Manifest
+from .edges import kept, oriented, used_codes
+from .mapping import PrimekgMapping
+from .nodes import node_lines, node_table, type_lines
+from .read import DEFAULT_BATCH_BYTES, read_batches
+from .reasons import Drops
+from .rows import INDEX_TYPES, KEYS, NODE_INDEXES, NODE_STRINGS, RowReader, UnusableIndexes, unpack
+from .scan import NotClean, scan_frames
+from .sink import ShardedSink
+from .summary import ImportSummary, read_dataset_info, write_void
 
 SUBDIR = "primekg"
 FIRST_LINES = 20
@@ -99,7 +97,7 @@ def import_primekg(
 ) -> ImportResult:
     """Import ``csv_path`` into ``out_dir/primekg/``; bad rows are reported in ``log``, never fatal.
 
-    Raises :class:`kgpub.importers.primekg_read.HeaderError` for a file that is not a PrimeKG CSV,
+    Raises :class:`kgpub.importers.primekg.read.HeaderError` for a file that is not a PrimeKG CSV,
     before anything is written.
     """
     csv_path = Path(csv_path)
@@ -124,7 +122,7 @@ def import_primekg(
             edges = kept(rows, drops)
             del rows
             nodes_written.result()
-        drops.report(summary, log, str(csv_path))
+        drops.report(summary.drop, log, str(csv_path))
         for rule, count in edges.group_by("rule").len().sort("rule").iter_rows():
             summary.add_edges(mapping.relations[rule], count)
         _write_edges(sink, edges, nodes, mapping, lambda done: report(Progress("write", done, edges.height, summary.rows)))
@@ -270,24 +268,3 @@ def _write_lines(sink: ShardedSink, lines: pl.Series, parts: int) -> None:
         part = lines.slice(start, step)
         pl.DataFrame([part]).write_csv(buffer, include_header=False, quote_style="never")
         sink.write(buffer.getvalue(), part.len())
-
-
-def merge_into(manifest: Manifest, primekg_dir: Path | str, dist: Path | str) -> Manifest:
-    """Add the graphs of an import (``DIST/primekg``) to a build's ``manifest``, files relative to ``dist``.
-
-    Entries with the same graph IRI are replaced.  The import must use the build's base IRI.
-    """
-    primekg_dir = Path(primekg_dir)
-    imported = Manifest.read(primekg_dir)
-    if imported.base_iri != manifest.base_iri:
-        raise ConfigError(
-            f"{primekg_dir}: imported with base IRI {imported.base_iri}, the build uses {manifest.base_iri}"
-        )
-    iris = {g.iri for g in imported.graphs}
-    manifest.graphs = [g for g in manifest.graphs if g.iri not in iris]
-    for entry in imported.graphs:
-        files = [os.path.relpath(primekg_dir / f, dist) for f in entry.files]
-        manifest.graphs.append(
-            GraphEntry(entry.iri, entry.triples, entry.digest, [f.replace(os.sep, "/") for f in files], entry.format, entry.role)
-        )
-    return manifest

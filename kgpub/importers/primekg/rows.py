@@ -17,9 +17,9 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from .primekg_mapping import PrimekgMapping
-from .primekg_read import REQUIRED, blank
-from .primekg_reasons import DropReason, Drops
+from .mapping import PrimekgMapping
+from .read import REQUIRED, blank
+from .reasons import DropReason, Drops
 
 LOW = ("relation", "display_relation", "x_type", "x_source", "y_type", "y_source")  # few distinct values
 

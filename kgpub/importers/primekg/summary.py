@@ -15,11 +15,11 @@ from pathlib import Path
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, serialize
 
-from ..paths import mappings_dir
-from ..publish.manifest import GraphDigest
-from ..vocab import DCTERMS, KGO, PAV, PREFIXES, PROV, RDF, VOID, XSD
-from .primekg_mapping import PrimekgMapping, RelationRule
-from .primekg_reasons import DropReason
+from ...paths import mappings_dir
+from ...publish.manifest import GraphDigest
+from ...vocab import DCTERMS, KGO, PAV, PREFIXES, PROV, RDF, VOID, XSD
+from .mapping import PrimekgMapping, RelationRule
+from .reasons import DropReason
 
 DATASET_TSV = "primekg_dataset.tsv"
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import polars as pl
 
-from ..vocab import DCTERMS, KGO, RDF, RDFS
-from .primekg_mapping import NodeKind, PrimekgMapping
-from .primekg_read import blank
-from .primekg_reasons import DropReason
+from ...vocab import DCTERMS, KGO, RDF, RDFS
+from .mapping import NodeKind, PrimekgMapping
+from .read import blank
+from .reasons import DropReason
 
 _TYPE = f" <{RDF.type.value}> "
 _LABEL = f" <{RDFS.label.value}> "

@@ -4,7 +4,7 @@
 bioregistry prefix and an ontology class; ``mappings/primekg_relations.tsv``
 maps a (relation, display_relation) pair to a property and a direction.  IRI
 prefixes and id patterns come from bioregistry through
-:mod:`kgpub.importers.primekg_prefixes` (one lookup per prefix, cached).
+:mod:`kgpub.importers.primekg.prefixes` (one lookup per prefix, cached).
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from ..errors import MappingError
-from ..paths import mappings_dir
-from ..vocab import PREFIXES
-from .primekg_prefixes import PREFIXES_TSV, PrefixInfo, resolve_prefixes
+from ...errors import MappingError
+from ...paths import mappings_dir
+from ...vocab import PREFIXES
+from .prefixes import PREFIXES_TSV, PrefixInfo, resolve_prefixes
 
 if TYPE_CHECKING:  # curies (through kgpub.identifiers) is only needed when a caller passes its own Identifiers
-    from ..identifiers import Identifiers
+    from ...identifiers import Identifiers
 
 NODE_TYPES_TSV = "primekg_node_types.tsv"
 RELATIONS_TSV = "primekg_relations.tsv"

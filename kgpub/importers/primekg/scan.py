@@ -5,9 +5,9 @@ faster than reading in byte batches.  It cannot say *which* line is wrong, so it
 a clean file.  On anything it cannot account for exactly (a ragged line, bytes that are not UTF-8,
 an unbalanced quote, a quoted line break that would shift line numbers) it raises
 :class:`NotClean`; the importer raises it too for fields the mapping tables do not allow and for
-node indexes it cannot use (:class:`kgpub.importers.primekg_rows.UnusableIndexes`).  The
+node indexes it cannot use (:class:`kgpub.importers.primekg.rows.UnusableIndexes`).  The
 importer then reads the file again with the line-checking reader of
-:mod:`kgpub.importers.primekg_read`, which reports every bad line.
+:mod:`kgpub.importers.primekg.read`, which reports every bad line.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Iterable, Iterator, Mapping
 
 import polars as pl
 
-from .primekg_read import COLUMNS, check_header
+from .read import COLUMNS, check_header
 
 BATCH_ROWS = 500_000
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import Callable, Sequence
 
-if TYPE_CHECKING:
-    from ..diagnostics import DiagnosticLog
-    from .primekg_summary import ImportSummary
+from ...diagnostics import DiagnosticLog
+
+#: Where :meth:`Drops.report` records a reason: ``(reason, count, first lines shown)``
+#: (``ImportSummary.drop``).
+DropRecorder = Callable[["DropReason", int, list[int]], None]
 
 
 class DropReason(str, Enum):
@@ -73,12 +75,13 @@ class Drops:
         kept = sorted(self.shown.get(reason, []) + list(zip(head, details)))
         self.shown[reason] = kept[: self.first]
 
-    def report(self, summary: "ImportSummary", log: "DiagnosticLog", path: str) -> None:
+    def report(self, record: DropRecorder, log: DiagnosticLog, path: str) -> None:
+        """Give each reason's count and first lines to ``record``; bad rows also go to ``log`` as ``path:line``."""
         for reason in DropReason:
             if reason not in self.counts:
                 continue
             shown = self.shown[reason]
-            summary.drop(reason, self.counts[reason], [line for line, _ in shown])
+            record(reason, self.counts[reason], [line for line, _ in shown])
             if reason.is_bad:
                 for line, detail in shown:
                     log.error(path, line, reason.message + detail, code=reason.value)

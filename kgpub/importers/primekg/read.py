@@ -14,8 +14,8 @@ from typing import Iterator
 
 import polars as pl
 
-from ..errors import InputError
-from .primekg_reasons import DropReason
+from ...errors import InputError
+from .reasons import DropReason
 
 COLUMNS = (
     "relation", "display_relation",

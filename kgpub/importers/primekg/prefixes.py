@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
 
-from ..errors import MappingError
+from ...errors import MappingError
 
 PREFIXES_TSV = "prefixes.tsv"
 
@@ -56,7 +56,7 @@ def resolve_prefixes(names: list[str], overrides: Path) -> dict[str, PrefixInfo]
 def _from_bioregistry(names: list[str], overrides: Path) -> dict[str, PrefixInfo]:
     import bioregistry
 
-    from ..identifiers import _read_overrides
+    from ...identifiers import _read_overrides
 
     preferred = _read_overrides(overrides)
     out: dict[str, PrefixInfo] = {}

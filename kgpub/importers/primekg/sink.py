@@ -1,8 +1,7 @@
 """Sharded output of N-Triples lines: gzip (default), plain N-Triples or Turtle, compressed off the main thread.
 
 Each shard has one writer thread, fed through a small bounded queue so memory
-stays bounded; compression (ISA-L's igzip through ``isal`` when installed, else
-zlib) and hashing release the GIL.  Each thread also hashes the bytes it puts in
+stays bounded; compression (ISA-L's igzip through ``isal``) and hashing release the GIL.  Each thread also hashes the bytes it puts in
 its file (SHA-256, compressed ones for ``nt.gz``), and the graph's digest is the
 SHA-256 of the shard digests in order.  An import is deterministic, so the same
 input and options give the same digest; push only needs equal digests to mean
@@ -11,7 +10,6 @@ equal content.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import io
 import queue
@@ -20,13 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterable
 
-from ..errors import KgpubError
-from ..vocab import PREFIXES
+from isal import igzip  # ISA-L's deflate: standard gzip output, several times faster than zlib at level 1
 
-try:  # ISA-L's deflate: standard gzip output, several times faster than zlib at level 1
-    from isal import igzip as _gzip
-except ImportError:  # pragma: no cover - isal is a dependency; zlib still works
-    _gzip = gzip  # type: ignore[assignment]
+from ...errors import KgpubError
+from ...vocab import PREFIXES
 
 FORMATS = ("nt.gz", "nt", "ttl")  # gzip N-Triples, plain N-Triples, Turtle
 
@@ -69,7 +64,7 @@ class _Shard(threading.Thread):
         self._file = _Hashed(path.open("wb"), self.sha256)
         self._handle: BinaryIO = self._file  # type: ignore[assignment]
         if fmt == "nt.gz":
-            self._handle = _gzip.open(self._file, "wb", compresslevel=compresslevel)
+            self._handle = igzip.open(self._file, "wb", compresslevel=compresslevel)
         elif fmt == "ttl":
             header = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in PREFIXES.items())
             self._handle.write(header.encode("utf-8") + b"\n")

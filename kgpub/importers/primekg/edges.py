@@ -1,9 +1,9 @@
 """Pass two of the PrimeKG import, on integers only: node codes, orientation, dedup.
 
-Input: the rows of :class:`kgpub.importers.primekg_rows.RowReader` (``line, code, x_n, y_n``) and
-the node table of :func:`kgpub.importers.primekg_nodes.node_table`.  Output: the kept edges
+Input: the rows of :class:`kgpub.importers.primekg.rows.RowReader` (``line, code, x_n, y_n``) and
+the node table of :func:`kgpub.importers.primekg.nodes.node_table`.  Output: the kept edges
 ``line, rule, s, o`` in line order, ``s`` and ``o`` being node codes (one per IRI).  Every row left
-out is counted in :class:`kgpub.importers.primekg_reasons.Drops`:
+out is counted in :class:`kgpub.importers.primekg.reasons.Drops`:
 
 1. :func:`oriented`: a node with an empty or malformed id (``missing_field``, ``malformed_id``);
 2. :func:`kept`: the same edge again: in the same orientation (``exact_duplicate``) or with x and y swapped
@@ -20,8 +20,8 @@ from typing import Callable
 import numpy as np
 import polars as pl
 
-from .primekg_reasons import DropReason, Drops
-from .primekg_rows import SWAP_BIT, SYMMETRIC_BIT, rule_of
+from .reasons import DropReason, Drops
+from .rows import SWAP_BIT, SYMMETRIC_BIT, rule_of
 
 Describe = Callable[[pl.DataFrame], Callable[[list[int]], list[str]]]
 _BUCKETS = 64  # dedup runs per bucket of keys: small hash tables that stay in cache

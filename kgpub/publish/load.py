@@ -1,0 +1,167 @@
+"""Load a build into the on-disk store ``kgpub serve`` reads, with pyoxigraph's bulk loader.
+
+One pass over each file the manifest names (``kg.nq`` and every ``--with`` shard), with a live
+progress bar (quads/s, ETA) on stderr.  What the store holds is recorded beside it in
+``kgpub-loaded.json`` (graph IRI -> digest and triple count, as in the manifest), so the next start
+loads only graphs whose digest changed and removes graphs the build no longer has; a start with
+nothing changed reads two JSON files and opens nothing.  A load that did not finish (an error, a
+kill) leaves the record marked incomplete, and the next start rebuilds the store from scratch.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from isal import igzip
+from pyoxigraph import NamedNode, RdfFormat, Store, parse
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from ..errors import ConfigError, InputError, StoreError
+from .manifest import GraphEntry, Manifest
+
+STATE_NAME = "kgpub-loaded.json"
+
+
+@dataclass
+class LoadReport:
+    pushed: list[str] = field(default_factory=list)  # graphs loaded now
+    skipped: list[str] = field(default_factory=list)  # graphs already there, unchanged
+    removed: list[str] = field(default_factory=list)  # graphs the build no longer has
+    quads: int = 0
+    seconds: float = 0.0
+    graphs: tuple[tuple[str, int], ...] = ()  # every graph served, with its triple count
+
+
+class _Counting(io.RawIOBase):
+    """A binary file that counts the bytes read from it (the progress of a load)."""
+
+    def __init__(self, path: Path, progress: Progress, task, quads_per_byte: float):
+        self.file = open(path, "rb")
+        self.progress, self.task, self.quads_per_byte = progress, task, quads_per_byte
+        self.started = time.perf_counter()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self.file.readinto(buffer)
+        done = self.progress.tasks[0].completed + n
+        rate = done * self.quads_per_byte / max(time.perf_counter() - self.started, 1e-9)
+        self.progress.update(self.task, advance=n, rate=f"{rate:,.0f} quads/s")
+        return n
+
+    def close(self) -> None:
+        self.file.close()
+        super().close()
+
+
+def _read_state(store_path: Path) -> dict | None:
+    try:
+        return json.loads((store_path / STATE_NAME).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except ValueError:
+        return {"complete": False, "graphs": {}}
+
+
+def _write_state(store_path: Path, complete: bool, graphs: dict[str, list]) -> None:
+    tmp = store_path / (STATE_NAME + ".tmp")
+    tmp.write_text(json.dumps({"complete": complete, "graphs": graphs}, sort_keys=True), encoding="utf-8")
+    tmp.replace(store_path / STATE_NAME)
+
+
+def _format(entry: GraphEntry, path: Path) -> RdfFormat:
+    if "quads" in entry.format:
+        return RdfFormat.N_QUADS
+    if "turtle" in entry.format or path.name.endswith((".ttl", ".ttl.gz")):
+        return RdfFormat.TURTLE
+    return RdfFormat.N_TRIPLES
+
+
+def load_build(dist: Path, store_path: Path, *, progress: bool = True) -> LoadReport:
+    """Bring the store at ``store_path`` up to date with the build in ``dist`` (see the module doc)."""
+    started = time.perf_counter()
+    dist, store_path = Path(dist), Path(store_path)
+    manifest = Manifest.read(dist)
+    want = {g.iri: g for g in manifest.graphs}
+    state = _read_state(store_path)
+    if state is None or not state.get("complete"):
+        if store_path.exists() and any(store_path.iterdir()):
+            shutil.rmtree(store_path)  # an unfinished or unrecorded load: start from scratch
+        state = {"complete": True, "graphs": {}}
+    held: dict[str, list] = state["graphs"]
+    report = LoadReport(graphs=tuple(sorted((iri, g.triples) for iri, g in want.items())))
+    report.skipped = sorted(iri for iri, g in want.items() if held.get(iri) == [g.digest, g.triples])
+    report.pushed = sorted(iri for iri in want if iri not in set(report.skipped))
+    report.removed = sorted(iri for iri in held if iri not in want)
+    if not report.pushed and not report.removed:
+        report.seconds = time.perf_counter() - started
+        return report
+    store_path.mkdir(parents=True, exist_ok=True)
+    keep = {iri: held[iri] for iri in report.skipped}
+    _write_state(store_path, False, keep)
+    try:
+        store = Store(str(store_path))
+    except OSError as error:
+        raise StoreError(f"{store_path}: cannot open the store: {error}") from error
+    try:
+        for iri in [*report.removed, *(i for i in report.pushed if i in held)]:
+            store.remove_graph(NamedNode(iri))
+        report.quads = _load(dist, manifest, store, [want[i] for i in report.pushed], progress)
+        store.flush()
+    finally:
+        del store
+    _write_state(store_path, True, {**keep, **{i: [want[i].digest, want[i].triples] for i in report.pushed}})
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _load(dist: Path, manifest: Manifest, store: Store, entries: list[GraphEntry], show: bool) -> int:
+    """Bulk-load the graphs ``entries`` from their files: whole files where every graph is wanted."""
+    by_file: dict[str, list[GraphEntry]] = {}
+    for entry in entries:
+        if not entry.files:
+            raise ConfigError(f"{dist / 'manifest.json'}: graph {entry.iri} lists no file")
+        for name in entry.files:
+            by_file.setdefault(name, []).append(entry)
+    paths = {name: dist / name for name in by_file}
+    for name, path in paths.items():
+        if not path.is_file():
+            raise ConfigError(f"{path}: listed in the manifest but missing")
+    total_bytes = sum(p.stat().st_size for p in paths.values())
+    total_quads = sum(e.triples for e in entries)
+    columns = (TextColumn("loading"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+               TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn())
+    with Progress(*columns, disable=not show, transient=False) as bar:
+        task = bar.add_task("load", total=max(total_bytes, 1), rate="")
+        for name, wanted in by_file.items():
+            path = paths[name]
+            fmt = _format(wanted[0], path)
+            raw = _Counting(path, bar, task, total_quads / max(total_bytes, 1))
+            stream = igzip.IGzipFile(fileobj=raw) if path.suffix == ".gz" else io.BufferedReader(raw, 1 << 20)
+            try:
+                if fmt == RdfFormat.N_QUADS:
+                    in_file = {g.iri for g in manifest.graphs if name in g.files}
+                    if {e.iri for e in wanted} >= in_file:
+                        store.bulk_load(input=stream, format=fmt)
+                    else:
+                        names = {e.iri for e in wanted}
+                        store.bulk_extend(q for q in parse(stream, format=fmt)
+                                          if isinstance(q.graph_name, NamedNode) and q.graph_name.value in names)
+                else:
+                    store.bulk_load(input=stream, format=fmt, to_graph=NamedNode(wanted[0].iri))
+            except SyntaxError as error:
+                raise InputError(f"not valid {fmt.name}: {error}", path=path) from error
+            except (OSError, EOFError) as error:
+                raise InputError(f"cannot read: {error}", path=path) from error
+            finally:
+                stream.close()
+    return total_quads
+
+
+__all__ = ["LoadReport", "load_build", "STATE_NAME"]

@@ -1,0 +1,87 @@
+"""Serve the app on uvicorn: one front-end process (httptools parser, uvloop), the executor pool.
+
+uvicorn owns the wire: RFC 9112 framing and header validation (llhttp), chunked request bodies,
+``100-continue``, the keep-alive idle timeout, the connection limit (``limit_concurrency``: past
+it, new requests get 503).  The socket is bound here first, so a taken port is a clear error and
+port 0 picks a free one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import socket
+from dataclasses import dataclass, field
+
+import uvicorn
+import uvloop
+
+from ..errors import ConfigError
+from .app import ASGIApp, AppSettings, create_app
+from .pool import PoolBackend, PoolSettings
+
+log = logging.getLogger("kgpub.serve")
+
+
+@dataclass
+class ServerSettings:
+    host: str = "127.0.0.1"
+    port: int = 7878
+    idle_timeout: int = 5  # seconds a keep-alive connection may sit idle
+    max_connections: int = 512  # open connections + running requests; past it: 503
+    app: AppSettings = field(default_factory=AppSettings)
+    pool: PoolSettings | None = None
+
+
+def bind(host: str, port: int) -> socket.socket:
+    try:
+        sock = socket.create_server((host, port), backlog=2048, family=socket.AF_INET6 if ":" in host else socket.AF_INET)
+    except OSError as error:
+        raise ConfigError(f"cannot listen on {host}:{port}: {error.strerror or error}") from error
+    sock.set_inheritable(True)
+    return sock
+
+
+class _Lifespan:
+    """Starts the pool before the first request and stops it (every executor) at shutdown."""
+
+    def __init__(self, app: ASGIApp, backend: PoolBackend):
+        self.app, self.backend = app, backend
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "lifespan":
+            return await self.app(scope, receive, send)
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                try:
+                    await self.backend.start()
+                except Exception as error:  # report it through the server, which then exits
+                    await send({"type": "lifespan.startup.failed", "message": str(error)})
+                    return
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.backend.close()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+def uvicorn_config(app: ASGIApp, settings: ServerSettings) -> uvicorn.Config:
+    return uvicorn.Config(app, loop="uvloop", http="httptools", lifespan="on", access_log=False,
+                          timeout_keep_alive=settings.idle_timeout, limit_concurrency=settings.max_connections,
+                          server_header=False, log_level="warning", proxy_headers=False)
+
+
+def serve(settings: ServerSettings, sock: socket.socket, pages: ASGIApp | None = None) -> None:
+    """Run until SIGINT/SIGTERM.  ``sock`` comes from :func:`bind`."""
+    assert settings.pool is not None
+    backend = PoolBackend(settings.pool)
+    app = _Lifespan(create_app(settings.app, backend, pages), backend)
+    server = uvicorn.Server(uvicorn_config(app, settings))
+    with contextlib.closing(sock):
+        uvloop.run(server.serve(sockets=[sock]))
+    if not server.started:
+        raise ConfigError("the server did not start (see the messages above)")
+
+
+__all__ = ["ServerSettings", "bind", "serve", "uvicorn_config"]

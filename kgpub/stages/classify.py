@@ -1,0 +1,104 @@
+"""Stage 2: notes -> what each one is.
+
+Private notes (by the publishing rule of :mod:`kgpub.sources.publishing`), reference notes,
+articles and entity notes; each published note claims its permalink (a second note with the
+same permalink is skipped with an error), and a note of no known kind is skipped with one
+error.  Every note read ends in exactly one of ``private``, ``skipped`` or a published list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..config import PublishMode
+from ..diagnostics import DiagnosticLog
+from ..identifiers import Identifiers
+from ..iris import slugify
+from ..mapping.fallback import MintedTerms
+from ..mapping.resolve import permalink_key
+from ..mapping.tables import MappingTables
+from ..model.documents import Article, Publication
+from ..model.entities import EntityNote
+from ..model.notes import Note
+from ..sources import article as article_reader
+from ..sources import reference_note as reference_reader
+from ..sources.entity_note import read_entity_note
+from ..sources.publishing import decide
+
+
+@dataclass(frozen=True)
+class ReferenceRecord:
+    note: Note
+    publication: Publication
+    permalink: str
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    note: Note
+    article: Article
+    permalink: str
+
+
+@dataclass
+class Classified:
+    entities: list[EntityNote] = field(default_factory=list)
+    references: list[ReferenceRecord] = field(default_factory=list)
+    articles: list[ArticleRecord] = field(default_factory=list)
+    private: list[Note] = field(default_factory=list)
+    skipped: list[Note] = field(default_factory=list)
+
+    @property
+    def published(self) -> int:
+        return len(self.entities) + len(self.references) + len(self.articles)
+
+
+def note_permalink(note: Note, note_type: str) -> str:
+    """The note's permalink, else ``/{type}/{slug}/`` (slug from front matter, else the file stem)."""
+    return note.permalink or f"/{note_type}/{note.slug or slugify(note.path.stem)}/"
+
+
+def classify(notes: list[Note], mode: PublishMode, tables: MappingTables, ids: Identifiers, log: DiagnosticLog, minted: MintedTerms) -> Classified:
+    result = Classified()
+    claims: dict[str, str] = {}
+
+    def claim(note: Note, permalink: str) -> bool:
+        key = permalink_key(permalink)
+        if key in claims:
+            log.error(note.relpath, note.key_lines.get(note.permalink_key or "permalink"), f"permalink already used by {claims[key]}; note skipped", code="permalink")
+            result.skipped.append(note)
+            return False
+        claims[key] = note.relpath
+        return True
+
+    for note in notes:
+        decision = decide(note, mode)
+        if decision.warning:
+            log.warning(note.relpath, decision.line, decision.warning, code="publish")
+        if not decision.published:
+            result.private.append(note)
+            continue
+        if reference_reader.is_reference_note(note):
+            permalink = note_permalink(note, "reference")
+            if claim(note, permalink):
+                result.references.append(ReferenceRecord(note, reference_reader.read_reference_note(note, log), permalink))
+            continue
+        if article_reader.looks_like_article(note) or (note.type or "").lower() == "article":
+            permalink = note_permalink(note, "article")
+            if claim(note, permalink):
+                result.articles.append(ArticleRecord(note, article_reader.read_article(note, log), permalink))
+            continue
+        note_type = minted.note_type(note.type, note.location("type")) if note.type else None  # unmapped: kgo:Entity
+        if note_type is None:
+            result.skipped.append(note)
+            if not note.has_front_matter:
+                log.error(note.relpath, 1, "no front matter and not an article; note skipped", code="type")
+            elif note.type is None:
+                log.error(note.relpath, 1, "front matter has no 'type'; note skipped", code="type")
+            else:
+                log.error(note.relpath, note.key_lines.get("type"), f"unknown note type {note.type!r} (not in mappings/note_types.tsv); note skipped", code="type")
+            continue
+        record = read_entity_note(note, tables, ids, log)
+        if claim(note, record.permalink):
+            result.entities.append(record)
+    return result

@@ -1,0 +1,67 @@
+"""Stage 3: the published records -> the garden's index of names, identifiers and publications.
+
+:class:`GardenIndex` gives every entity its canonical IRI and resolves links; the
+:class:`PublicationIndex` finds the reference note's publication of a PMID or of a
+title and year, so a paper cited in several places is one resource.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pyoxigraph import NamedNode
+
+from ..emit.publications import publication_iri
+from ..iris import IriMinter
+from ..mapping.resolve import GardenIndex
+from ..mapping.tables import MappingTables
+from ..mapping.terms import OntologyTerms
+from ..model.documents import Publication
+from ..sources.citations import normalise_title
+from .classify import Classified
+
+
+@dataclass
+class PublicationIndex:
+    """Reference notes' publications by PMID and by (normalised title, year); the first note wins."""
+
+    by_pmid: dict[str, NamedNode] = field(default_factory=dict)
+    by_title: dict[tuple[str, str], NamedNode] = field(default_factory=dict)
+
+    def add(self, pub: Publication, iri: NamedNode) -> None:
+        if pub.pmid:
+            self.by_pmid.setdefault(str(pub.pmid), iri)
+        if pub.title:
+            self.by_title.setdefault(_title_key(pub), iri)
+
+    def find(self, pub: Publication) -> NamedNode | None:
+        """The reference note's publication that ``pub`` (e.g. a References entry) is, if any."""
+        hit = self.by_pmid.get(str(pub.pmid)) if pub.pmid else None
+        if hit is None and pub.title:
+            hit = self.by_title.get(_title_key(pub))
+        return hit
+
+
+def _title_key(pub: Publication) -> tuple[str, str]:
+    return normalise_title(pub.title or ""), str(pub.year or "")
+
+
+@dataclass
+class Indexed:
+    garden: GardenIndex
+    publications: PublicationIndex
+
+
+def index_records(classified: Classified, minter: IriMinter, tables: MappingTables, terms: OntologyTerms) -> Indexed:
+    garden = GardenIndex(minter, tables, terms)
+    publications = PublicationIndex()
+    for note in classified.private:
+        garden.add_private(note)
+    for ref in classified.references:
+        iri = publication_iri(ref.publication, minter)
+        garden.add_publication_note(ref.note, iri)
+        publications.add(ref.publication, iri)
+    for record in classified.entities:
+        garden.add_entity_note(record)
+    garden.finish()
+    return Indexed(garden, publications)
