@@ -64,6 +64,7 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
 def markdown_parser() -> MarkdownIt:
     """The Markdown parser of the vault form (CommonMark + tables + strikethrough + wiki-links)."""
     md = MarkdownIt("commonmark").enable("table").enable("strikethrough")
+    md.core.ruler.disable("text_join")  # keep escapes (text_special) apart: Dataview sees "\\]" as written
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     return md
 
@@ -120,6 +121,8 @@ def _segment_lines(children: list[Token]) -> list[list[Segment]]:
                 lines[-1].append(markdown_link(src, token.content, embed=True))
         elif kind.endswith("_open") or kind.endswith("_close"):
             lines[-1].append(Segment("markup", token.markup))
+        elif kind == "text_special" and token.info == "escape":
+            lines[-1].append(Segment("text", token.markup))
         elif kind == "html_inline":  # <x> in a note is shown as written by the published form's text
             lines[-1].append(Segment("text", token.content))
         elif token.content:
