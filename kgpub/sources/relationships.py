@@ -17,9 +17,9 @@ A field whose value has no link is a :class:`LiteralField` (the caller
 decides what to say about it); an ``<a>`` left open is an error and its field
 is skipped.
 
-Front-matter keys whose values are links (``targets: "[[EGFR]]"``, a list of
-links, or ``related: [[X]]`` that YAML reads as a nested list) are relationships
-too, at the key's line.
+Front-matter keys whose values are links and nothing else (``targets: "[[EGFR]]"``,
+a list of links, or ``related: [[X]]`` that YAML reads as a nested list) are
+relationships too, at the key's line; a value of prose with links is not.
 """
 
 from __future__ import annotations
@@ -99,8 +99,14 @@ def read_front_matter_relationships(note: Note, skip: Iterable[str]) -> list[Rel
 
 
 def _value_segments(value: Any) -> list[Segment]:
+    """The link segments of a front-matter value made only of links (``"[[A]], [[B]]"``); prose gives none."""
     if isinstance(value, str):
-        return list(inline_segments(value)) if ("[" in value or "](" in value) else []
+        if "[" not in value:
+            return []
+        segments = [seg for seg in inline_segments(value) if seg.kind != "markup"]
+        if any(seg.kind not in ("link", "embed") and not _SEPARATORS.fullmatch(seg.text) for seg in segments):
+            return []
+        return segments
     if isinstance(value, list):
         out: list[Segment] = []
         for item in value:

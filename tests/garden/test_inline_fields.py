@@ -51,3 +51,15 @@ def test_no_field_in_code_or_urls_or_single_colons():
 
 def test_file_lines_of_a_multi_line_paragraph_and_list():
     assert [f[3] for f in fields("intro\nA:: [[X]]\n\n- B:: [[Y]]\n- C:: [[Z]]")] == [11, 13, 14]
+
+
+def test_front_matter_values_of_links_only(tmp_path):
+    from kgpub.sources.garden import read_note
+    from kgpub.sources.relationships import read_front_matter_relationships
+
+    path = tmp_path / "n.md"
+    path.write_text('---\ntype: drug\ntargets: "[[EGFR]], [[PTGS1]]"\nsummary: "[[EGFR]] is its target"\n'
+                    'related: [[X]]\nsee: ["[A](a.md)", "[[B#Part|b]]"]\n---\nbody\n', encoding="utf-8")
+    rels = read_front_matter_relationships(read_note(path, "n.md"), {"type"})
+    assert [(r.key, r.target.target, r.location.line) for r in rels] == [
+        ("TARGETS", "EGFR", 3), ("TARGETS", "PTGS1", 3), ("RELATED", "X", 5), ("SEE", "a", 6), ("SEE", "B", 6)]
