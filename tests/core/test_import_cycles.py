@@ -13,8 +13,6 @@ PACKAGE = Path(__file__).resolve().parents[2] / "kgpub"
 KNOWN_CYCLES = [
     # ConfigFileError carries Diagnostics (TYPE_CHECKING import); diagnostics raises InputError.
     ["kgpub.diagnostics", "kgpub.errors"],
-    # validate(): engine choice in shacl.py, shapes and class hierarchy read back by compiled_store/stream.
-    ["kgpub.validate.compiled_store", "kgpub.validate.shacl", "kgpub.validate.stream"],
 ]
 
 
