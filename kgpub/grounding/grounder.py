@@ -69,6 +69,9 @@ class Grounder:
                     by_entity[found[0].curie] += [g for g in found if g not in by_entity[found[0].curie]]
             if not by_entity:
                 continue
+            primary = {k: v for k, v in by_entity.items() if self.schemes.is_primary(v[0].curie, v[0].cls)}
+            if primary:  # a hit in the class's own scheme outranks hits in its alternative schemes
+                by_entity = primary
             if len(by_entity) == 1:
                 (groundings,) = by_entity.values()
                 return Result(text, cls, tuple(_dedupe(groundings)))

@@ -48,6 +48,10 @@ class Schemes:
         q = NamedNode(query_cls)
         return [s for s in self.rows if s.cls != KGO.Entity.value and self.terms.compatible(NamedNode(s.cls), q)]
 
+    def is_primary(self, curie: str, cls: str) -> bool:
+        prefix = curie.split(":", 1)[0]
+        return any(s.primary and s.prefix == prefix and s.cls == cls for s in self.rows)
+
     def classify(self, curie: str, namespace: str | None, accepted: list[Scheme]) -> Scheme | None:
         """The first accepted scheme row that ``curie`` (of OBO ``namespace``) belongs to."""
         prefix = curie.split(":", 1)[0]
