@@ -13,7 +13,7 @@ import pytest
 import requests
 from pyoxigraph import RdfFormat, parse
 
-from conftest import TOKEN, serve
+from serving import TOKEN, serve
 from kgpub.publish.store import load_build
 
 AKT1 = "garden/dev_admin/gene/akt1"

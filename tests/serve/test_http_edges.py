@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from conftest import serve, write_graphs_dist
+from serving import serve, write_graphs_dist
 
 Q = b"/sparql?query=ASK%7B%7D"
 DATA = {"http://example.org/g": ["<http://example.org/s> <http://example.org/p> <http://example.org/o>"]}

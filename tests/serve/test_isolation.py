@@ -10,7 +10,7 @@ import time
 import pytest
 import requests
 
-from conftest import serve, write_graphs_dist
+from serving import serve, write_graphs_dist
 
 # 3,000 triples: a four-way cartesian product never ends, an ORDER BY over a two-way one is big
 DATA = {"http://example.org/g": [f"<http://example.org/s{i}> <http://example.org/p{i % 7}> \"{i}\"" for i in range(3000)]}

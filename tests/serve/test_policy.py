@@ -8,7 +8,7 @@ import time
 import pytest
 import requests
 
-from conftest import TOKEN, serve, write_graphs_dist
+from serving import TOKEN, serve, write_graphs_dist
 from kgpub.serve.backend import QueryFailed
 from kgpub.serve.policy import Policy
 

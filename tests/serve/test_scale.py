@@ -11,7 +11,7 @@ import time
 import pytest
 import requests
 
-from conftest import serve, write_graphs_dist
+from serving import serve, write_graphs_dist
 
 
 

@@ -14,7 +14,7 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS
 
-from conftest import TOKEN, serve, write_graphs_dist
+from serving import TOKEN, serve, write_graphs_dist
 
 SUITE = Path(__file__).resolve().parents[2].parent / "shared" / "conformance" / "sparql11-protocol"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
