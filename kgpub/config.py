@@ -17,6 +17,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable
 
@@ -88,12 +89,14 @@ class FileRules:
     exclude: tuple[str, ...] = (".obsidian/**", ".trash/**")
 
     def selects(self, relpath: str) -> bool:
+        return bool(self._matcher.match(relpath))
+
+    @cached_property
+    def _matcher(self):
+        """The globs compiled once (wcmatch), include patterns less exclude patterns."""
         from wcmatch import glob
 
-        flags = glob.GLOBSTAR | glob.DOTGLOB
-        return glob.globmatch(relpath, list(self.include), flags=flags) and not (
-            self.exclude and glob.globmatch(relpath, list(self.exclude), flags=flags)
-        )
+        return glob.compile(list(self.include), flags=glob.GLOBSTAR | glob.DOTGLOB, exclude=list(self.exclude) or None)
 
 
 @dataclass(frozen=True)

@@ -196,19 +196,16 @@ def test_usage_errors_are_one_line_exit_2(example_garden, tmp_path, capsys):
 
 def test_init_writes_a_loadable_starter_with_suggestions(tmp_path, capsys):
     garden = tmp_path / "g"
-    (garden / "drug").mkdir(parents=True)
-    (garden / "drug" / "imatinib.md").write_text(  # a type and keys the bundled tables do not map
-        "---\ntype: small molecule\ntitle: Imatinib\n---\n\nCONTRAINDICATED_IN:: [[Pregnancy]]\nTREATS:: [[CML]]\n",
-        encoding="utf-8")
+    (garden / "cells").mkdir(parents=True)
+    (garden / "cells" / "hela.md").write_text("---\ntype: cell line\ntitle: HeLa\n---\n\nHAS_PARTICIPANT:: [[Mitosis]]\n", encoding="utf-8")
     assert main(["init", str(garden)]) == 0
     text = (garden / "kgpub.toml").read_text(encoding="utf-8")
     assert load_config(garden / "kgpub.toml").publish is PublishMode.DIGITAL_GARDEN
     rows = [line for line in text.splitlines() if line.startswith("#   ")]
-    assert any(r.startswith("#   small molecule\tbiolink:SmallMolecule\t\tsuggested by kgpub init: Biolink model ")
-               and r.endswith("label 'small molecule', similarity 100") for r in rows)
-    assert any(r.startswith("#   CONTRAINDICATED_IN\tkgo:contraindicatedFor\tforward\t") for r in rows)
-    assert any(r.startswith("#   CONTRAINDICATED_IN\tbiolink:contraindicated_in\tforward\t") for r in rows)
-    assert any(r.startswith("#   TREATS\tbiolink:treats\tforward\t") and "RO:0002606" in r for r in rows)
+    assert "# 'cell line': 1 note(s), first at cells/hela.md:2" in text
+    assert rows[1].startswith("#   cell line\tbiolink:CellLine\t\tsuggested by kgpub init: Biolink model ") and rows[1].endswith("label 'cell line', similarity 100")
+    assert any(r.startswith("#   HAS_PARTICIPANT\tkgo:hasParticipant\tforward\tsuggested by kgpub init: kgpub ontology") for r in rows)
+    assert any(r.startswith("#   HAS_PARTICIPANT\tbiolink:has_participant\tforward\t") for r in rows)
     assert main(["init", str(garden)]) == 2
     assert "exists; use --force" in capsys.readouterr().err
 
