@@ -24,7 +24,7 @@ CANCER = f"<{B}diseases/lung-cancer>"
 
 TARGET_NOTES = {
     "genes/EGFR.md": "---\ndg-publish: true\ntype: gene/protein\ntitle: EGFR\naliases: [ErbB1]\npermalink: /genes/egfr/\n---\n## Structure\n\nA receptor. ^block1\n",
-    "genes/PTGS1 enzyme.md": "---\ndg-publish: true\ntype: gene/protein\ntitle: PTGS1\npermalink: /genes/ptgs1/\n---\nCyclooxygenase 1.\n",
+    "genes/PTGS1 enzyme.md": "---\ndg-publish: true\ntype: gene/protein\ntitle: PTGS1\nslug: ptgs1\npermalink: /genes/ptgs1/\n---\nCyclooxygenase 1.\n",
     "diseases/Lung cancer.md": "---\ndg-publish: true\ntype: disease\ntitle: Lung cancer\npermalink: /diseases/lung-cancer/\n---\nA disease.\n",
 }
 
@@ -64,6 +64,8 @@ MARKDOWN = {
     "folder-link": ("TARGETS:: [[genes/EGFR]]", [f"?d kgo:hasTarget {EGFR}"]),
     "shown-label": ("TARGETS:: [[EGFR|the EGF receptor]]", [f"?d kgo:hasTarget {EGFR}"]),
     "alias-link": ("TARGETS:: [[ErbB1]]", [f"?d kgo:hasTarget {EGFR}"]),
+    "file-name-link": ("TARGETS:: [[PTGS1 enzyme]]", [f"?d kgo:hasTarget {PTGS1}"]),
+    "file-path-link": ("TARGETS:: [[genes/PTGS1 enzyme|COX-1]]", [f"?d kgo:hasTarget {PTGS1}"]),
     "unmapped-key": ("REGULATES_TRANSCRIPTION_OF:: [[EGFR]]", [f"?d <{B}property/REGULATES_TRANSCRIPTION_OF> {EGFR}"]),
 }
 
