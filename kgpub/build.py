@@ -66,7 +66,8 @@ class BuildResult:
 
     @property
     def conforms(self) -> bool:
-        return self.report is None or self.report.conforms
+        """No SHACL violation (warnings and infos pass; the report's own ``conforms`` is SHACL's, false for any result)."""
+        return self.report is None or not self.report.has_violations
 
     @property
     def exit_code(self) -> int:
