@@ -202,3 +202,15 @@ def test_garden_drugs_conform_without_drugbank_ids(syntax_build):
     assert result.report is not None
     assert not [r for r in result.report.results if "Drug CURIE" in str(r.message)]
     assert result.report.conforms, result.report.summary(per_message=5)
+
+
+def test_garden_shapes_check_the_range_with_the_garden_key(tmp_path):
+    garden = tmp_path / "g"
+    (garden / "diseases").mkdir(parents=True)
+    (garden / "diseases" / "Lung cancer.md").write_text(TARGET_NOTES["diseases/Lung cancer.md"], encoding="utf-8")
+    (garden / "wrong.md").write_text(_note("wrong", "", "TARGETS:: [[Lung cancer]]"), encoding="utf-8")
+    result = build_garden(garden, tmp_path / "d")
+    messages = [(r.severity, str(r.message), r.source_path) for r in result.report.results]
+    assert ("Violation", "TARGETS (TARGETED_BY) must point to a gene/protein (kgo:Gene).", "wrong.md") in messages
+    assert not [m for m in messages if "CURIE" in m[1]]
+    assert result.exit_code == 1
