@@ -1,7 +1,7 @@
 """Which SHACL shape files apply to what.
 
 A garden build validates its notes' data with every ``shapes/*.ttl`` except the
-PrimeKG import's (``kgpub.validate.stream.PRIMEKG_SHAPES``), which checks bulk
+PrimeKG import's (``kgpub.validate.shapes.PRIMEKG_SHAPES``), which checks bulk
 nodes (a DrugBank CURIE on every drug...) and is applied by ``kgpub validate
 DIST/primekg`` only: a garden drug need not carry a DrugBank identifier.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import ConfigError
 from .paths import shapes_dir
-from .validate.stream import PRIMEKG_SHAPES
+from .validate.shapes import PRIMEKG_SHAPES, load_shape_files
 
 
 def garden_shape_files(folder: Path | None = None) -> list[Path]:
@@ -28,12 +28,4 @@ def garden_shape_files(folder: Path | None = None) -> list[Path]:
 @cache
 def garden_shapes():
     """The garden shapes as one rdflib Graph (cached: the validator compiles a graph once)."""
-    import rdflib
-
-    graph = rdflib.Graph()
-    for path in garden_shape_files():
-        try:
-            graph.parse(path, format="turtle")
-        except Exception as exc:  # rdflib raises several parser exception types
-            raise ConfigError(f"{path}: cannot parse shapes: {exc}") from exc
-    return graph
+    return load_shape_files(garden_shape_files())

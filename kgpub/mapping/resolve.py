@@ -92,7 +92,7 @@ class GardenIndex:
         self.terms = terms
         self.entities: list[IndexedEntity] = []
         self._by_permalink: dict[str, IndexedEntity] = {}
-        self._tiers: tuple[dict[str, IndexedEntity], ...] = ({}, {}, {})  # title, slug, alias
+        self._tiers: tuple[dict[str, IndexedEntity], ...] = ({}, {}, {}, {})  # title, slug, alias, file (as Obsidian links)
         self._by_identifier: dict[str, NamedNode] = {}
         self._private_names: set[str] = set()
         self._private_permalinks: set[str] = set()
@@ -149,12 +149,15 @@ class GardenIndex:
             entity.iri = self.entities[uf.find(i)].own_iri
         for entity in self.entities:
             self._by_permalink.setdefault(permalink_key(entity.record.permalink), entity)
-            titles, slugs, aliases = self._tiers
+            titles, slugs, aliases, files = self._tiers
             titles.setdefault(normalise_name(entity.record.title), entity)
             slug = entity.record.note.slug or entity.record.note.path.stem
             slugs.setdefault(normalise_name(slug), entity)
             for alias in entity.record.aliases:
                 aliases.setdefault(normalise_name(alias), entity)
+            path = entity.record.note.path
+            files.setdefault(normalise_name(path.stem), entity)
+            files.setdefault(normalise_name(_stem_path(entity.record.relpath)), entity)
             for predicate, identifier in entity.matches:
                 if predicate == SKOS.exactMatch:
                     self._by_identifier.setdefault(identifier.iri, entity.iri)  # type: ignore[arg-type]
@@ -207,7 +210,7 @@ class GardenIndex:
         return self._publications_by_name.get(normalise_name(link.target or link.label))
 
     def find(self, name: str) -> IndexedEntity | None:
-        """The entity named ``name`` (permalink path, title, slug or alias; case-insensitive)."""
+        """The entity named ``name`` (permalink path, title, slug, alias, file name or path; case-insensitive)."""
         by_path = self._by_permalink.get(permalink_key(name))
         if by_path is not None and "/" in name.strip("/"):
             return by_path
@@ -216,7 +219,9 @@ class GardenIndex:
             if key in tier:
                 return tier[key]
         stem = normalise_name(_stem(name))
-        return self._tiers[1].get(stem) if stem != key else None
+        if stem == key:
+            return None
+        return self._tiers[1].get(stem) or self._tiers[3].get(stem)
 
     def _entity_target(self, entity: IndexedEntity) -> Target:
         return Target(entity.iri, entity.record.title)  # type: ignore[arg-type]
@@ -269,6 +274,11 @@ class GardenIndex:
 
 def _match_key(match: Match) -> tuple[str, str]:
     return match[0].value, match[1].iri
+
+
+def _stem_path(relpath: str) -> str:
+    """``genes/PTGS1 enzyme.md`` -> ``genes/PTGS1 enzyme`` (how ``[[genes/PTGS1 enzyme]]`` names the file)."""
+    return relpath.rsplit(".", 1)[0] if "." in relpath.rsplit("/", 1)[-1] else relpath
 
 
 def _stem(name: str) -> str:

@@ -24,7 +24,7 @@ CANCER = f"<{B}diseases/lung-cancer>"
 
 TARGET_NOTES = {
     "genes/EGFR.md": "---\ndg-publish: true\ntype: gene/protein\ntitle: EGFR\naliases: [ErbB1]\npermalink: /genes/egfr/\n---\n## Structure\n\nA receptor. ^block1\n",
-    "genes/PTGS1 enzyme.md": "---\ndg-publish: true\ntype: gene/protein\ntitle: PTGS1\npermalink: /genes/ptgs1/\n---\nCyclooxygenase 1.\n",
+    "genes/PTGS1 enzyme.md": "---\ndg-publish: true\ntype: gene/protein\ntitle: PTGS1\nslug: ptgs1\npermalink: /genes/ptgs1/\n---\nCyclooxygenase 1.\n",
     "diseases/Lung cancer.md": "---\ndg-publish: true\ntype: disease\ntitle: Lung cancer\npermalink: /diseases/lung-cancer/\n---\nA disease.\n",
 }
 
@@ -64,6 +64,8 @@ MARKDOWN = {
     "folder-link": ("TARGETS:: [[genes/EGFR]]", [f"?d kgo:hasTarget {EGFR}"]),
     "shown-label": ("TARGETS:: [[EGFR|the EGF receptor]]", [f"?d kgo:hasTarget {EGFR}"]),
     "alias-link": ("TARGETS:: [[ErbB1]]", [f"?d kgo:hasTarget {EGFR}"]),
+    "file-name-link": ("TARGETS:: [[PTGS1 enzyme]]", [f"?d kgo:hasTarget {PTGS1}"]),
+    "file-path-link": ("TARGETS:: [[genes/PTGS1 enzyme|COX-1]]", [f"?d kgo:hasTarget {PTGS1}"]),
     "unmapped-key": ("REGULATES_TRANSCRIPTION_OF:: [[EGFR]]", [f"?d <{B}property/REGULATES_TRANSCRIPTION_OF> {EGFR}"]),
 }
 
@@ -200,3 +202,15 @@ def test_garden_drugs_conform_without_drugbank_ids(syntax_build):
     assert result.report is not None
     assert not [r for r in result.report.results if "Drug CURIE" in str(r.message)]
     assert result.report.conforms, result.report.summary(per_message=5)
+
+
+def test_garden_shapes_check_the_range_with_the_garden_key(tmp_path):
+    garden = tmp_path / "g"
+    (garden / "diseases").mkdir(parents=True)
+    (garden / "diseases" / "Lung cancer.md").write_text(TARGET_NOTES["diseases/Lung cancer.md"], encoding="utf-8")
+    (garden / "wrong.md").write_text(_note("wrong", "", "TARGETS:: [[Lung cancer]]"), encoding="utf-8")
+    result = build_garden(garden, tmp_path / "d")
+    messages = [(r.severity, str(r.message), r.source_path) for r in result.report.results]
+    assert ("Violation", "TARGETS (TARGETED_BY) must point to a gene/protein (kgo:Gene).", "wrong.md") in messages
+    assert not [m for m in messages if "CURIE" in m[1]]
+    assert result.exit_code == 1
