@@ -120,10 +120,14 @@ def test_reference_alignments_exact_iris(core):
     assert (KGO.encodedBy, sub, OBO.RO_0002204) in core
     assert (KGO.participatesIn, sub, OBO.RO_0000056) in core
     assert (KGO.hasParticipant, sub, OBO.RO_0000057) in core
-    assert (KGO.activates, sub, OBO.RO_0002213) in core
-    assert (KGO.activatedBy, sub, OBO.RO_0002336) in core
-    assert (KGO.inhibits, sub, OBO.RO_0002212) in core
-    assert (KGO.inhibitedBy, sub, OBO.RO_0002335) in core
+    # regulation between material entities (RO:0011002); RO's process relations are close matches only
+    assert (KGO.activates, sub, OBO.RO_0011002) in core and (KGO.activates, SKOS.closeMatch, OBO.RO_0002213) in core
+    assert (KGO.activatedBy, SKOS.closeMatch, OBO.RO_0002336) in core
+    assert (KGO.inhibits, sub, OBO.RO_0011002) in core and (KGO.inhibits, SKOS.closeMatch, OBO.RO_0002212) in core
+    assert (KGO.inhibitedBy, SKOS.closeMatch, OBO.RO_0002335) in core
+    for p in (KGO.activates, KGO.inhibits, KGO.activatedBy, KGO.inhibitedBy):
+        for process_relation in (OBO.RO_0002213, OBO.RO_0002212, OBO.RO_0002336, OBO.RO_0002335):
+            assert (p, sub, process_relation) not in core
     assert (KGO.encodes, SKOS.exactMatch, BIOLINK.has_gene_product) in core
     assert (KGO.participatesIn, SKOS.exactMatch, BIOLINK.participates_in) in core
     assert (KGO.associatedWithCondition, SKOS.closeMatch, BIOLINK.gene_associated_with_condition) in core
@@ -136,8 +140,11 @@ def test_reference_alignments_exact_iris(core):
 
 
 def test_sparql_finds_terms_by_ro_and_biolink(core):
-    rows = core.query("SELECT ?p WHERE { ?p rdfs:subPropertyOf* <http://purl.obolibrary.org/obo/RO_0002212> }")
+    rows = core.query("SELECT ?p WHERE { ?p rdfs:subPropertyOf*/skos:closeMatch? <http://purl.obolibrary.org/obo/RO_0002212> }",
+                      initNs={"skos": SKOS})
     assert KGO.inhibits in {r.p for r in rows}
+    rows = core.query("SELECT ?p WHERE { ?p rdfs:subPropertyOf* <http://purl.obolibrary.org/obo/RO_0011002> }")
+    assert {r.p for r in rows} >= {KGO.activates, KGO.inhibits}
     rows = core.query("SELECT ?c WHERE { ?c rdfs:subClassOf* <https://w3id.org/biolink/vocab/Disease> }")
     assert {r.c for r in rows} >= {KGO.Disease}
 
