@@ -94,6 +94,7 @@ class RemoteStore:
         credentials: Credentials | None = None,
         retry: RetryPolicy = RetryPolicy(),
         bulk_params: dict[str, str] | None = None,
+        insert_data_blank_nodes: bool = True,
         sleep: Callable[[float], None] = time.sleep,
     ):
         for url in (endpoint, update_endpoint, gsp_endpoint):
@@ -107,6 +108,7 @@ class RemoteStore:
         self.credentials = credentials
         self.retry = retry
         self.bulk_params = dict(bulk_params or {})
+        self.insert_data_blank_nodes = insert_data_blank_nodes
         self.name = _endpoint_label(endpoint)
         self._sleep = sleep
         self._session = requests.Session()
@@ -227,7 +229,8 @@ class RemoteStore:
                                 status=response.status_code, retryable=response.status_code >= 500)
 
     def detect(self) -> "RemoteStore":
-        """Use Oxigraph's bulk-load options when the server says it is Oxigraph."""
+        """Use Oxigraph's bulk-load options when the server says it is Oxigraph; no blank nodes in
+        ``INSERT DATA`` when it says it is Virtuoso."""
         def run() -> str:
             try:
                 response = self._session.get(self.endpoint, params={"query": "ASK {}"},
@@ -242,6 +245,8 @@ class RemoteStore:
         server = self._with_retries(f"probe {self.name}", run)
         if server.lower().startswith("oxigraph"):
             self.bulk_params = {**OXIGRAPH_BULK_PARAMS, **self.bulk_params}
+        if server.lower().startswith("virtuoso"):
+            self.insert_data_blank_nodes = False
         return self
 
     def close(self) -> None:
@@ -261,5 +266,7 @@ def virtuoso_server(base_url: str, credentials: Credentials | None = None, **opt
     base = base_url.rstrip("/")
     if credentials is not None:
         return RemoteStore(f"{base}/sparql", update_endpoint=f"{base}/sparql-auth",
-                           gsp_endpoint=f"{base}/sparql-graph-crud-auth", credentials=credentials, **options)
-    return RemoteStore(f"{base}/sparql", gsp_endpoint=f"{base}/sparql-graph-crud", **options)
+                           gsp_endpoint=f"{base}/sparql-graph-crud-auth", credentials=credentials,
+                           insert_data_blank_nodes=False, **options)
+    return RemoteStore(f"{base}/sparql", gsp_endpoint=f"{base}/sparql-graph-crud", insert_data_blank_nodes=False,
+                       **options)
