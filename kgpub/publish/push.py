@@ -34,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -141,8 +142,14 @@ class Pusher:
                 small.append(graph)
             else:
                 large.append(entry)
-        for batch in plan_batches(small, self.batch_bytes, self.batch_graphs):
-            self._push_batch(report, batch, state_graph)
+        self._drop_leftover_staging(manifest)
+        batches = list(plan_batches(small, self.batch_bytes, self.batch_graphs))
+        with ThreadPoolExecutor(1) as prepare:  # the next batch's text is built while one is sent
+            pending = prepare.submit(batch_update, batches[0], state_graph) if batches else None
+            for i, batch in enumerate(batches):
+                text = pending.result()
+                pending = prepare.submit(batch_update, batches[i + 1], state_graph) if i + 1 < len(batches) else None
+                self._push_batch(report, batch, text)
         for entry in large:
             self._done(report, self._replace(reader, entry, state_graph))
         wanted = {g.iri for g in manifest.graphs}
@@ -173,11 +180,10 @@ class Pusher:
                             + "; ".join(bad[:10]) + more)
         return len(counts)
 
-    def _push_batch(self, report: PushReport, batch: list[SmallGraph], state_graph: str) -> None:
-        """Replace and record every graph of ``batch`` with one update, retried as a whole (it is
-        idempotent); on failure the batch's graphs keep their previous versions and records."""
+    def _push_batch(self, report: PushReport, batch: list[SmallGraph], text: str) -> None:
+        """Replace and record every graph of ``batch`` with its update ``text``, retried as a whole (it
+        is idempotent); on failure the batch's graphs keep their previous versions and records."""
         t0 = time.monotonic()
-        text = batch_update(batch, state_graph)
         where = (f"a batch of {len(batch)} graphs ({batch[0].entry.iri}"
                  + (f" ... {batch[-1].entry.iri}" if len(batch) > 1 else "") + ")")
         for attempt in range(1, self.attempts + 1):
@@ -243,6 +249,16 @@ class Pusher:
                 log.warning("%s: %s; restarting graph %s in %.1f s", self.store.name, error, entry.iri, delay)
                 self.sleep(delay)
         raise AssertionError("unreachable")
+
+    def _drop_leftover_staging(self, manifest: Manifest) -> None:
+        """Drop the staging graphs of this build's graphs that a failed push left behind (a graph now
+        sent in a batch never goes through its staging graph, which would stay otherwise)."""
+        ours = {staging_graph_iri(g.iri) for g in manifest.graphs}
+        rows = self.store.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ }} "
+                                 f"FILTER(STRSTARTS(STR(?g), \"{STAGING_PREFIX}\")) }}")
+        left = sorted(r["g"] for r in rows if r.get("g") in ours)
+        for i in range(0, len(left), self.batch_graphs):
+            self._update(" ;\n".join(f"DROP SILENT GRAPH {sparql_iri(g)}" for g in left[i:i + self.batch_graphs]))
 
     def _discard(self, staging: str) -> None:
         """Best effort: remove a staging graph after a commit or a failure (the store may be
