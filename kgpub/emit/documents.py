@@ -18,7 +18,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from ..iris import short_hash, slugify
 from ..mapping.mentions import MentionMatcher, build_matcher
 from ..model.documents import Article, PartialDate, Publication
-from ..vocab import CITO, DCTERMS, FOAF, KGO, RDF, RDFS, SCHEMA, XSD
+from ..vocab import CITO, DCTERMS, FOAF, KGO, RDF, RDFS, SCHEMA, SKOS, XSD
 from .context import EmitContext
 from .publications import authorship_quads, publication_iri, publication_quads
 
@@ -200,3 +200,8 @@ def _mention_quads(article: Article, ctx: EmitContext, work: NamedNode, section_
                 yield q(mention, KGO["inSection"], section_iris[position])
                 yield q(section_iris[position], KGO["mentions"], target)
         yield ctx.derived(mention)
+        described = matcher.described.get(target)
+        if described is not None:  # an external identifier: its label, and the same entity in other schemes
+            yield q(target, RDFS.label, Literal(described.label))
+            for other in described.exact:
+                yield q(target, SKOS.exactMatch, other)

@@ -2,10 +2,11 @@
 
 Names come from the entity index (note titles, link labels) and from every
 ``mappings/*.tsv`` with SSSOM columns (``subject_label`` -> ``object_id``).
-A label names one entity per ``object_label`` (``GSK3`` names GSK3A and
-GSK3B); when any label sharing that identifier names a garden entity, the
+Only ``skos:exactMatch`` rows name entities: a family or complex name whose rows
+are ``skos:relatedMatch`` candidates (``FOXO``, ``GSK3``) is ambiguous and never
+points at one member.  A label names one entity per ``object_label``; when any label sharing that identifier names a garden entity, the
 mention points at that entity, otherwise at the IRI of the identifier of the
-label's first row (table order decides between NCBI Gene and HGNC).
+label's first row (table order: NCBI Gene rows come first, the primary scheme of genes in ``mappings/primary_schemes.tsv``).
 
 Matching is case-insensitive (acronyms of capitals only, such as ``BAD``,
 match as written) and isoform-aware: a name never matches inside a longer
@@ -54,10 +55,23 @@ class Match:
     targets: tuple[NamedNode, ...]
 
 
+@dataclass(frozen=True)
+class Described:
+    """What a build says about an external mention target: its label and its other identifiers."""
+
+    label: str
+    exact: tuple[NamedNode, ...]
+
+
 @dataclass
 class MentionMatcher:
-    """Compiled names -> targets; :meth:`find` yields non-overlapping matches."""
+    """Compiled names -> targets; :meth:`find` yields non-overlapping matches.
 
+    ``described``: external targets (not garden entities) -> label and other exact identifiers,
+    so every IRI a mention points at has an ``rdfs:label`` in the build.
+    """
+
+    described: dict[NamedNode, Described] = field(default_factory=dict)
     targets: dict[str, set[NamedNode]] = field(default_factory=dict)  # folded name -> targets
     spelled: dict[str, str] = field(default_factory=dict)  # folded name -> first spelling seen
     _regex: re.Pattern[str] | None = None
@@ -155,6 +169,9 @@ def _read_name_tables(folder: Path) -> tuple[NameRow, ...]:
     return tuple(rows)
 
 
+_EXACT = ("skos:exactMatch", "http://www.w3.org/2004/02/skos/core#exactMatch")
+
+
 def build_matcher(index: EntityIndex | None, ids: Identifiers, rows: Iterable[NameRow] | None = None) -> MentionMatcher:
     """Names of the garden index plus the mapping tables, resolved as the module docstring says."""
     matcher = MentionMatcher()
@@ -164,10 +181,14 @@ def build_matcher(index: EntityIndex | None, ids: Identifiers, rows: Iterable[Na
             add(name, node)
     rows = list(rows if rows is not None else read_name_tables())
     by_id: dict[str, list[str]] = defaultdict(list)
+    rows = [row for row in rows if row.predicate in _EXACT]  # an ambiguous name (related candidates only) is no mention
     for row in rows:
         by_id[row.object_id].append(row.label)
     # per label and per entity it names (object_label), the first row in table order decides
     chosen: dict[tuple[str, str], NameRow] = {}
+    same_entity: dict[tuple[str, str], list[NameRow]] = defaultdict(list)  # the rows of one label naming one entity
+    for row in rows:
+        same_entity[(row.object_label, row.label)].append(row)
     for row in rows:
         chosen.setdefault((_fold(row.label), _fold(row.object_label or row.object_id)), row)
     for row in chosen.values():
@@ -177,9 +198,13 @@ def build_matcher(index: EntityIndex | None, ids: Identifiers, rows: Iterable[Na
             targets = garden
         else:
             try:
-                targets = [NamedNode(ids.expand(row.object_id))]
+                target = NamedNode(ids.expand(row.object_id))
+                others = tuple(NamedNode(ids.expand(r.object_id)) for r in same_entity[(row.object_label, row.label)] if r.object_id != row.object_id)
             except IdentifierError:
                 continue
+            targets = [target]
+            if target not in matcher.described:
+                matcher.described[target] = Described(row.object_label or row.label, tuple(sorted(set(others), key=lambda n: n.value)))
         for target in targets:
             add(row.label, target)
     return matcher

@@ -71,7 +71,7 @@ def test_comparison_table(seed):
         "Key Metabolic Substrate", "Key Growth Substrate", "Role in Cancer",
     ]
     compared = select(store, "SELECT DISTINCT ?e WHERE { ?row a kgo:TableRow ; kgo:comparesEntity ?e }")
-    assert sorted(compared) == [("https://identifiers.org/hgnc:392",), ("https://www.ncbi.nlm.nih.gov/gene/207",)]
+    assert sorted(compared) == [("https://www.ncbi.nlm.nih.gov/gene/207",), ("https://www.ncbi.nlm.nih.gov/gene/208",)]
     # the pipe row and its citations [\[1\]](#)[\[10\]](#) -> Sources 1 (Gonzalez & McGraw 2009)
     cancer = select(store, """SELECT ?v ?t WHERE { ?row kgo:feature "Role in Cancer" ; kgo:hasCell ?c .
         ?c kgo:column "Akt2 (PKB β)" ; kgo:value ?v ; cito:cites ?p . ?p kgo:title ?t }""")
@@ -106,13 +106,13 @@ def test_citation_markers_attach_to_paragraphs(seed):
 
 EXPECTED = {
     "https://www.ncbi.nlm.nih.gov/gene/207": "Akt1",        # AKT1 (first row of the table)
-    "https://identifiers.org/hgnc:392": "Akt2",            # AKT2
-    "https://identifiers.org/hgnc:11009": "GLUT4",         # SLC2A4
-    "https://identifiers.org/hgnc:19165": "AS160",         # TBC1D4
-    "https://identifiers.org/hgnc:3942": "mTORC1",         # MTOR (related: complex)
-    "https://www.ncbi.nlm.nih.gov/gene/2308": "FOXO",      # FOXO1 (related: family)
-    "https://identifiers.org/hgnc:4617": "GSK3",           # GSK3B (related: paralog pair)
+    "https://www.ncbi.nlm.nih.gov/gene/208": "Akt2",       # AKT2 (genes by NCBI Gene, as PrimeKG)
+    "https://www.ncbi.nlm.nih.gov/gene/6517": "GLUT4",     # SLC2A4
+    "https://www.ncbi.nlm.nih.gov/gene/9882": "AS160",     # TBC1D4
+    "http://purl.obolibrary.org/obo/GO_0031931": "mTORC1",  # TORC1 complex, not the MTOR gene
 }
+#: family names are ambiguous: never a mention of one member
+FORBIDDEN = {"https://www.ncbi.nlm.nih.gov/gene/2308": "FOXO", "https://www.ncbi.nlm.nih.gov/gene/2932": "GSK3"}
 
 
 def test_expected_and_forbidden_mentions(seed):
@@ -123,13 +123,16 @@ def test_expected_and_forbidden_mentions(seed):
         texts.setdefault(entity, set()).add(text)
     for entity, text in EXPECTED.items():
         assert text in texts.get(entity, set()), entity
+    for entity, text in FORBIDDEN.items():
+        assert text not in texts.get(entity, set()), entity
+    assert not any(e.startswith("https://identifiers.org/hgnc:") for e in texts)  # one scheme per gene
     akt1 = {"https://www.ncbi.nlm.nih.gov/gene/207", "https://identifiers.org/hgnc:391"}
     for entity in akt1:
         assert not any("2" in t or "β" in t for t in texts.get(entity, set()))
     # nothing that is not in the article: no PTEN, no NOS3
     assert "https://www.ncbi.nlm.nih.gov/gene/5728" not in texts
     assert "https://www.ncbi.nlm.nih.gov/gene/4846" not in texts
-    count = select(store, f"""SELECT ?c WHERE {{ ?m kgo:mentionedEntity <https://identifiers.org/hgnc:19165> ; kgo:mentionCount ?c }}""")
+    count = select(store, f"""SELECT ?c WHERE {{ ?m kgo:mentionedEntity <https://www.ncbi.nlm.nih.gov/gene/9882> ; kgo:mentionCount ?c }}""")
     assert count == [("2",)]
 
 

@@ -197,14 +197,18 @@ def test_usage_errors_are_one_line_exit_2(example_garden, tmp_path, capsys):
 def test_init_writes_a_loadable_starter_with_suggestions(tmp_path, capsys):
     garden = tmp_path / "g"
     (garden / "drug").mkdir(parents=True)
-    (garden / "drug" / "imatinib.md").write_text("---\ntype: drug\ntitle: Imatinib\n---\n\nCONTRAINDICATED_FOR:: [[Pregnancy]]\n", encoding="utf-8")
+    (garden / "drug" / "imatinib.md").write_text(  # a type and keys the bundled tables do not map
+        "---\ntype: small molecule\ntitle: Imatinib\n---\n\nCONTRAINDICATED_IN:: [[Pregnancy]]\nTREATS:: [[CML]]\n",
+        encoding="utf-8")
     assert main(["init", str(garden)]) == 0
     text = (garden / "kgpub.toml").read_text(encoding="utf-8")
     assert load_config(garden / "kgpub.toml").publish is PublishMode.DIGITAL_GARDEN
     rows = [line for line in text.splitlines() if line.startswith("#   ")]
-    assert "#   drug\tkgo:Drug\t\tsuggested by kgpub init: kgpub ontology label 'drug', similarity 100" in rows
-    assert any(r.startswith("#   CONTRAINDICATED_FOR\tkgo:contraindicatedFor\tforward\t") for r in rows)
-    assert any(r.startswith("#   CONTRAINDICATED_FOR\tbiolink:contraindicated_in\tforward\t") for r in rows)
+    assert any(r.startswith("#   small molecule\tbiolink:SmallMolecule\t\tsuggested by kgpub init: Biolink model ")
+               and r.endswith("label 'small molecule', similarity 100") for r in rows)
+    assert any(r.startswith("#   CONTRAINDICATED_IN\tkgo:contraindicatedFor\tforward\t") for r in rows)
+    assert any(r.startswith("#   CONTRAINDICATED_IN\tbiolink:contraindicated_in\tforward\t") for r in rows)
+    assert any(r.startswith("#   TREATS\tbiolink:treats\tforward\t") and "RO:0002606" in r for r in rows)
     assert main(["init", str(garden)]) == 2
     assert "exists; use --force" in capsys.readouterr().err
 

@@ -1,0 +1,61 @@
+"""``mappings/primary_schemes.tsv``: which identifier schemes belong to which class, and which is primary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import MappingError
+from ..identifiers import Identifiers
+from ..mapping.tables import expand_term, read_tsv
+from ..mapping.terms import OntologyTerms
+from ..paths import mappings_dir
+from ..vocab import KGO
+
+
+@dataclass(frozen=True)
+class Scheme:
+    cls: str  # kgo class IRI
+    prefix: str  # bioregistry prefix
+    primary: bool
+    namespace: str | None
+
+
+@dataclass
+class Schemes:
+    rows: list[Scheme]
+    terms: OntologyTerms
+
+    @classmethod
+    def load(cls, terms: OntologyTerms, ids: Identifiers, path: Path | None = None) -> "Schemes":
+        path = path or mappings_dir() / "primary_schemes.tsv"
+        rows: list[Scheme] = []
+        for line, row in read_tsv(path, ("class", "prefix", "role", "source")):
+            prefix = ids.standardize_prefix(row["prefix"])
+            if prefix is None:
+                raise MappingError(f"unknown identifier prefix {row['prefix']!r}", path=path, line=line)
+            if row["role"] not in ("primary", "exact"):
+                raise MappingError(f"role must be primary or exact, not {row['role']!r}", path=path, line=line)
+            rows.append(Scheme(expand_term(row["class"], path=path, line=line).value, prefix, row["role"] == "primary", row.get("namespace") or None))
+        return cls(rows, terms)
+
+    def accepted(self, query_cls: str) -> list[Scheme]:
+        """Scheme rows of classes compatible with ``query_cls`` (itself, a subclass, a superclass below kgo:Entity)."""
+        from pyoxigraph import NamedNode
+
+        if query_cls == KGO.Entity.value:
+            return list(self.rows)
+        q = NamedNode(query_cls)
+        return [s for s in self.rows if s.cls != KGO.Entity.value and self.terms.compatible(NamedNode(s.cls), q)]
+
+    def is_primary(self, curie: str, cls: str) -> bool:
+        prefix = curie.split(":", 1)[0]
+        return any(s.primary and s.prefix == prefix and s.cls == cls for s in self.rows)
+
+    def classify(self, curie: str, namespace: str | None, accepted: list[Scheme]) -> Scheme | None:
+        """The first accepted scheme row that ``curie`` (of OBO ``namespace``) belongs to."""
+        prefix = curie.split(":", 1)[0]
+        for scheme in accepted:
+            if scheme.prefix == prefix and (scheme.namespace is None or namespace is None or scheme.namespace == namespace):
+                return scheme
+        return None

@@ -1,0 +1,70 @@
+"""Groundings -> an SSSOM TSV file (``DIST/mappings.sssom.tsv``), valid for ``sssom validate``.
+
+One row per (subject, predicate, object): ``subject_id`` the garden resource, ``object_id`` the
+identifier as a CURIE of the ``curie_map`` written in the header, ``mapping_justification`` a semapv
+term, ``confidence``, ``match_string`` (the lexicon's name that matched) and ``object_source``
+(the lexicon file, under ``kgpub-lexicon:``).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from .model import SEMAPV, SKOS, Grounding
+
+COLUMNS = ("subject_id", "subject_label", "subject_category", "predicate_id", "object_id", "object_label",
+           "mapping_justification", "confidence", "match_string", "object_source", "mapping_tool")
+_LEXICON = "https://w3id.org/kgpub/lexicon/"
+_KGO = "https://w3id.org/kgpub/ontology/"
+
+
+@dataclass(frozen=True)
+class MappingRow:
+    """A grounding of a garden resource (``subject``: its IRI and label)."""
+
+    subject: str
+    subject_label: str
+    grounding: Grounding
+
+
+def _yaml(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def write_sssom(path: Path, rows: Iterable[MappingRow], *, base_iri: str, mapping_set_id: str, tool: str) -> int:
+    """Write ``rows`` (sorted, duplicates dropped) to ``path``; returns the number of rows."""
+    curie_map = {"garden": base_iri, "skos": SKOS, "semapv": SEMAPV, "kgo": _KGO, "kgpub-lexicon": _LEXICON}
+    lines: dict[tuple[str, str, str], list[str]] = {}
+    for row in rows:
+        g = row.grounding
+        prefix, local = g.curie.split(":", 1)
+        if not g.iri.endswith(local):
+            continue  # an IRI form that does not end in the local id cannot be written as a CURIE
+        curie_map.setdefault(prefix, g.iri[: len(g.iri) - len(local)])
+        subject = "garden:" + row.subject[len(base_iri):] if row.subject.startswith(base_iri) else row.subject
+        key = (subject, g.predicate, g.curie)
+        if key in lines:
+            continue
+        lines[key] = [subject, row.subject_label, _compact(g.cls, curie_map), "skos:" + g.predicate.removeprefix(SKOS), g.curie, g.label,
+                      "semapv:" + g.justification.removeprefix(SEMAPV), f"{g.confidence:.3g}", g.match_string,
+                      "kgpub-lexicon:" + g.lexicon.replace(" ", "_"), tool]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write("# curie_map:\n")
+        for prefix in sorted(curie_map):
+            handle.write(f"#   {prefix}: {_yaml(curie_map[prefix])}\n")
+        handle.write(f"# mapping_set_id: {_yaml(mapping_set_id)}\n")
+        handle.write(f"# license: {_yaml('https://creativecommons.org/publicdomain/zero/1.0/')}\n")
+        handle.write(f"# mapping_tool: {_yaml(tool)}\n")
+        writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
+        writer.writerow(COLUMNS)
+        for key in sorted(lines):
+            writer.writerow(lines[key])
+    return len(lines)
+
+
+def _compact(iri: str, curie_map: dict[str, str]) -> str:
+    return "kgo:" + iri.removeprefix(_KGO) if iri.startswith(_KGO) else iri

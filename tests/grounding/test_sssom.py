@@ -1,0 +1,53 @@
+"""SSSOM files: the bundled table and a written one pass ``sssom validate`` (PyPI sssom)."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+from pathlib import Path
+
+from kgpub.grounding.model import SEMAPV, SKOS_EXACT, Grounding
+from kgpub.grounding.sssom import MappingRow, write_sssom
+from kgpub.paths import mappings_dir
+
+SSSOM = shutil.which("sssom") or "sssom"  # PyPI sssom, in the [test] extra
+
+
+def validate(path: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([SSSOM, "validate", str(path)], capture_output=True, text=True, timeout=600)
+
+
+def test_bundled_table_is_valid_sssom() -> None:
+    run = validate(mappings_dir() / "entities.sssom.tsv")
+    assert run.returncode == 0, run.stderr[-2000:]
+
+
+def test_bundled_rows_cite_a_source_and_do_not_all_claim_curation() -> None:
+    with (mappings_dir() / "entities.sssom.tsv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader((l for l in handle if not l.startswith("#")), delimiter="\t"))
+    assert all(r["see_also"].startswith("http") and r["comment"] and r["confidence"] for r in rows)
+    justifications = {r["mapping_justification"] for r in rows}
+    assert justifications == {"semapv:LexicalMatching", "semapv:ManualMappingCuration"}
+    categories = {r["subject_label"]: r["subject_category"] for r in rows}
+    assert categories["Apoptosis"] == "kgo:BiologicalProcess" and categories["mTORC1"] == "kgo:CellularComponent"
+    insulin = {(r["predicate_id"], r["object_id"]) for r in rows if r["subject_label"] == "Insulin"}
+    assert insulin == {("skos:exactMatch", "CHEBI:145810"), ("skos:relatedMatch", "NCBIGene:3630")}
+
+
+def test_written_file_is_valid_sssom(tmp_path: Path) -> None:
+    g = Grounding("PKBβ", "ncbigene:208", "https://www.ncbi.nlm.nih.gov/gene/208", "AKT2", SKOS_EXACT, SEMAPV + "LexicalMatching",
+                  1.0, "PKBβ", "hgnc_complete_set.txt", "https://w3id.org/kgpub/ontology/Gene")
+    h = Grounding("PKBβ", "hgnc:392", "https://identifiers.org/hgnc:392", "AKT2", SKOS_EXACT, SEMAPV + "LexicalMatching",
+                  1.0, "PKBβ", "hgnc_complete_set.txt", "https://w3id.org/kgpub/ontology/Gene")
+    out = tmp_path / "mappings.sssom.tsv"
+    base = "https://example.org/kg/"
+    n = write_sssom(out, [MappingRow(base + "unresolved/pkbβ", "PKBβ", g), MappingRow(base + "unresolved/pkbβ", "PKBβ", h), MappingRow(base + "unresolved/pkbβ", "PKBβ", g)],
+                    base_iri=base, mapping_set_id=base + "mappings.sssom.tsv", tool="kgpub")
+    assert n == 2
+    run = validate(out)
+    assert run.returncode == 0, run.stderr[-2000:]
+    rows = list(csv.DictReader((l for l in out.read_text(encoding="utf-8").splitlines() if not l.startswith("#")), delimiter="\t"))
+    assert [(r["object_id"], r["predicate_id"], r["mapping_justification"], r["match_string"]) for r in rows] == [
+        ("hgnc:392", "skos:exactMatch", "semapv:LexicalMatching", "PKBβ"), ("ncbigene:208", "skos:exactMatch", "semapv:LexicalMatching", "PKBβ")]
+    assert "#   ncbigene: \"https://www.ncbi.nlm.nih.gov/gene/\"" in out.read_text(encoding="utf-8")
