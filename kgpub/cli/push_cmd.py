@@ -21,6 +21,10 @@ def push(
     auth: str = typer.Option("basic", "--auth", help="basic or digest."),
     force: bool = typer.Option(False, "--force", help="Push every graph, even those the store already has."),
     chunk_mb: float = typer.Option(8.0, "--chunk-mb", help="Size of upload chunks in MiB."),
+    batch_kb: float = typer.Option(1024.0, "--batch-kb", min=0,
+                                   help="Graphs of kg.nq up to this size (KiB of N-Triples) are pushed together, "
+                                        "several per update request of at most this size, each replaced and recorded "
+                                        "atomically; larger graphs go through a staging graph. 0: one graph at a time."),
     no_atomic: bool = typer.Option(False, "--no-atomic",
                                    help="Load changed graphs in place, without staging graph and atomic commit: "
                                         "faster (Oxigraph: about the loader's speed), but readers may see a graph "
@@ -41,14 +45,15 @@ def push(
             raise typer.BadParameter("--user needs the password in the KGPUB_PASSWORD environment variable")
         credentials = Credentials(user, password, auth)
     try:
-        _run(dist, endpoint, update_endpoint, gsp_endpoint, credentials, force, chunk_mb, not no_atomic, timeout)
+        _run(dist, endpoint, update_endpoint, gsp_endpoint, credentials, force, chunk_mb, batch_kb, not no_atomic,
+             timeout)
     except InputError as error:  # the build itself is unreadable: exit 1 (data), not 2 (tool)
         typer.echo(f"kgpub: error: {error}", err=True)
         raise typer.Exit(1) from None
 
 
 def _run(dist: Path, endpoint: str, update_endpoint: str | None, gsp_endpoint: str | None, credentials,
-         force: bool, chunk_mb: float, atomic: bool, timeout: float) -> None:
+         force: bool, chunk_mb: float, batch_kb: float, atomic: bool, timeout: float) -> None:
     from rich.progress import BarColumn, Progress, TextColumn
 
     from ..publish.manifest import Manifest
@@ -62,7 +67,7 @@ def _run(dist: Path, endpoint: str, update_endpoint: str | None, gsp_endpoint: s
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} graphs"),
                   transient=True) as progress:
         task = progress.add_task("pushing", total=len(manifest.graphs))
-        pusher = Pusher(store, chunk_bytes=int(chunk_mb * (1 << 20)), atomic=atomic,
+        pusher = Pusher(store, chunk_bytes=int(chunk_mb * (1 << 20)), batch_bytes=int(batch_kb * 1024), atomic=atomic,
                         on_graph=lambda o: progress.advance(task) if o.action != "removed" else None)
         report = pusher.push(dist, force=force)
     typer.echo(report.summary() + f" (build: {total} triples)")

@@ -91,14 +91,24 @@ class DistReader:
         self.dist = Path(dist)
         self._quads: dict[str, dict[str, list[bytes]]] = {}
 
+    def lines(self, entry: GraphEntry) -> list[bytes] | None:
+        """The N-Triples lines of ``entry`` when it lives in an N-Quads file (read once, kept split by
+        graph), else None: graphs in their own files are streamed by :meth:`chunks`."""
+        if "quads" not in entry.format:
+            return None
+        if not entry.files:
+            raise ConfigError(f"{self.dist / 'manifest.json'}: graph {entry.iri} lists no file")
+        lines: list[bytes] = []
+        for name in entry.files:
+            lines.extend(self._quads_file(name).get(entry.iri, []))
+        return lines
+
     def chunks(self, entry: GraphEntry, chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> Iterator[bytes]:
         """N-Triples chunks of the graph ``entry``; blank-node groups stay in one chunk."""
         if not entry.files:
             raise ConfigError(f"{self.dist / 'manifest.json'}: graph {entry.iri} lists no file")
-        if "quads" in entry.format:
-            lines: list[bytes] = []
-            for name in entry.files:
-                lines.extend(self._quads_file(name).get(entry.iri, []))
+        lines = self.lines(entry)
+        if lines is not None:
             plain, groups = group_blank_nodes(lines)
             yield from pack_chunks(plain, groups, chunk_bytes)
             return

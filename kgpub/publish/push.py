@@ -1,32 +1,32 @@
 """Push a build to a store: replace semantics, atomic per graph, incremental, verified.
 
-For each named graph of ``DIST/manifest.json`` whose digest the store has not
-recorded yet, :func:`push`:
+For the named graphs of ``DIST/manifest.json`` whose digest the store has not recorded yet,
+:class:`Pusher`:
 
-1. drops the graph's staging graph (``urn:kgpub:staging:{hash}``) and sends the
-   graph's N-Triples to it in chunks (blank-node groups kept whole), using the
-   store's fastest load (Oxigraph: ``/store?no_transaction&lenient``);
-2. runs ONE SPARQL Update (``DROP SILENT GRAPH target ; ADD staging TO target``
-   plus the record of the graph's digest and triple count in the push-state graph
-   ``B graph/push-state``), so readers see the old graph or the new one, never
-   a mix, and a failed push leaves the old version in place; then, outside the
-   commit, drops the staging graph.  (``MOVE`` would also delete the staging
-   graph inside the transaction: on Oxigraph that is ~3.5x slower than
-   ``DROP ; ADD`` for a 300k-triple graph, deletes costing as much as inserts;
-   see docs/sparql.md for the measurements);
-3. drops graphs the state records but the build no longer has (deleted notes);
-4. compares every graph's triple count in the store with the manifest.
+1. sends the small ones (graphs of ``kg.nq`` up to ``batch_bytes`` of N-Triples: notes, usually
+   every graph of a garden; on a store that refuses blank nodes in ``INSERT DATA``, Virtuoso, only
+   those without blank nodes) in batches, ONE SPARQL Update per batch of at most ``batch_bytes``
+   (:mod:`kgpub.publish.batch`): each graph of the batch dropped, inserted and recorded in the
+   push-state graph ``B graph/push-state`` in that one request, so readers see the old graph or the
+   new one, and a failed batch leaves its graphs' old versions and records.  The update is
+   idempotent, so a batch whose answer was lost is simply sent again;
+2. sends each large graph (and every graph in its own files, such as PrimeKG shards) through a
+   staging graph (``urn:kgpub:staging:{hash}``): its N-Triples in chunks (blank-node groups kept
+   whole) with the store's fastest load (Oxigraph: ``/store?no_transaction&lenient``), then ONE
+   update ``DROP SILENT GRAPH target ; ADD staging TO target`` + its record, then, outside the
+   commit, a drop of the staging graph.  (``MOVE`` would also delete the staging graph inside the
+   transaction: on Oxigraph ~3.5x slower than ``DROP ; ADD`` for a 300k-triple graph, see
+   docs/sparql.md);
+3. drops graphs the state records but the build no longer has (deleted notes), in batches;
+4. compares every graph's triple count in the store, and the digest it records, with the manifest.
 
-A transient failure while sending restarts that graph from its staging step
-(with backoff); an interrupted push run again skips what was committed.
+An interrupted push run again skips what was committed: whole batches and whole large graphs.
+A transient failure restarts a batch, or a large graph from its staging step (with backoff).
 
-``atomic=False`` (``kgpub push --no-atomic``) trades step 2 for speed: the
-graph's record is removed, the graph dropped and the chunks loaded straight
-into it (Oxigraph: without a transaction), then recorded.  Replace, incremental
-and verified still hold, but readers may see the graph half-loaded while it is
-written, and a failed push leaves it partial (unrecorded, so the next push
-rewrites it).  On Oxigraph this runs at about the loader's speed; the atomic
-commit cannot (docs/sparql.md).
+``atomic=False`` (``kgpub push --no-atomic``) changes step 2 only: the graph's record is removed,
+the graph dropped and the chunks loaded straight into it (Oxigraph: without a transaction), then
+recorded.  Readers may see such a graph half-loaded while it is written, and a failed push leaves
+it partial (unrecorded, so the next push rewrites it).
 """
 
 from __future__ import annotations
@@ -34,43 +34,26 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
 from ..errors import EndpointError, PushError, StoreError
-from ..vocab import KGO, VOID
+from .batch import (DEFAULT_BATCH_BYTES, DEFAULT_BATCH_GRAPHS, SmallGraph, batch_update, has_blank_nodes,
+                    plan_batches, removal_update)
 from .manifest import GraphEntry, Manifest
 from .payload import DEFAULT_CHUNK_BYTES, DistReader
+from .state import RecordedGraph, graph_counts, read_state, sparql_iri, state_graph_iri, state_update
 from .store import GraphStore
 
 log = logging.getLogger(__name__)
 
-DIGEST_PROPERTY = KGO.contentDigest.value
-TRIPLES_PROPERTY = VOID.triples.value
 STAGING_PREFIX = "urn:kgpub:staging:"
-
-
-def state_graph_iri(base_iri: str) -> str:
-    """The graph where a store records which build content it holds."""
-    return f"{base_iri}graph/push-state"
 
 
 def staging_graph_iri(iri: str) -> str:
     return STAGING_PREFIX + hashlib.sha256(iri.encode("utf-8")).hexdigest()[:32]
-
-
-def _iri(iri: str) -> str:
-    if any(c in iri for c in '<>"{}|^`\\ \n'):
-        raise PushError(f"not a valid IRI for SPARQL: {iri!r}")
-    return f"<{iri}>"
-
-
-@dataclass(frozen=True)
-class RecordedGraph:
-    iri: str
-    digest: str
-    triples: int
 
 
 @dataclass
@@ -114,51 +97,13 @@ class PushReport:
                 f"{self.verified} verified in {self.seconds:.1f} s")
 
 
-def read_state(store: GraphStore, state_graph: str) -> dict[str, RecordedGraph]:
-    """Which graphs (digest, triples) the store says it holds."""
-    rows = store.select(
-        f"SELECT ?g ?d ?n WHERE {{ GRAPH {_iri(state_graph)} {{ ?g <{DIGEST_PROPERTY}> ?d . "
-        f"OPTIONAL {{ ?g <{TRIPLES_PROPERTY}> ?n }} }} }}")
-    state: dict[str, RecordedGraph] = {}
-    for row in rows:
-        try:
-            state[row["g"]] = RecordedGraph(row["g"], row["d"], int(row.get("n", "-1")))
-        except (KeyError, ValueError):
-            log.warning("%s: ignoring malformed push-state row %s", store.name, row)
-    return state
-
-
-def graph_counts(store: GraphStore, graphs: Iterable[str], batch: int = 100) -> dict[str, int]:
-    """Triple count of each graph (0 for graphs the store does not have)."""
-    graphs = list(graphs)
-    counts = {g: 0 for g in graphs}
-    for i in range(0, len(graphs), batch):
-        values = " ".join(_iri(g) for g in graphs[i:i + batch])
-        rows = store.select(f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
-                            f"GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g")
-        for row in rows:
-            if row.get("g") in counts:
-                counts[row["g"]] = int(row["n"])
-    return counts
-
-
-def _state_update(state_graph: str, iri: str, record: tuple[str, int] | None) -> str:
-    s, g = _iri(state_graph), _iri(iri)
-    text = f"DELETE {{ GRAPH {s} {{ {g} ?p ?o }} }} WHERE {{ GRAPH {s} {{ {g} ?p ?o }} }}"
-    if record is not None:
-        digest, triples = record
-        text += (f" ;\nINSERT DATA {{ GRAPH {s} {{ {g} <{DIGEST_PROPERTY}> \"{digest}\" ; "
-                 f"<{TRIPLES_PROPERTY}> {int(triples)} }} }}")
-    return text
-
-
 def commit_update(iri: str, entry_triples: int, digest: str, state_graph: str) -> str:
     """The one update that puts a staged graph in place and records it (the staging graph is
     dropped afterwards, outside this transaction)."""
-    text = f"DROP SILENT GRAPH {_iri(iri)}"
+    text = f"DROP SILENT GRAPH {sparql_iri(iri)}"
     if entry_triples:
-        text += f" ;\nADD SILENT {_iri(staging_graph_iri(iri))} TO {_iri(iri)}"
-    return text + " ;\n" + _state_update(state_graph, iri, (digest, entry_triples))
+        text += f" ;\nADD SILENT {sparql_iri(staging_graph_iri(iri))} TO {sparql_iri(iri)}"
+    return text + " ;\n" + state_update(state_graph, iri, (digest, entry_triples))
 
 
 @dataclass
@@ -168,6 +113,8 @@ class Pusher:
     store: GraphStore
     chunk_bytes: int = DEFAULT_CHUNK_BYTES
     atomic: bool = True
+    batch_bytes: int = DEFAULT_BATCH_BYTES  # graphs of kg.nq up to this size share update requests; 0: none
+    batch_graphs: int = DEFAULT_BATCH_GRAPHS
     attempts: int = 4
     backoff: float = 0.5
     on_chunk: Callable[[str, int], None] | None = None  # (graph IRI, bytes sent)
@@ -181,32 +128,83 @@ class Pusher:
         state_graph = state_graph_iri(manifest.base_iri)
         report = PushReport(self.store.name)
         state = read_state(self.store, state_graph)
+        small: list[SmallGraph] = []
+        large: list[GraphEntry] = []
         for entry in sorted(manifest.graphs, key=lambda g: g.iri):
             recorded = state.get(entry.iri)
             if not force and recorded is not None and recorded.digest == entry.digest:
                 self._done(report, GraphOutcome(entry.iri, "skipped", entry.triples))
                 continue
+            lines = reader.lines(entry) if self.batch_bytes > 0 else None
+            graph = SmallGraph(entry, lines) if lines is not None else None
+            if (graph is not None and graph.size <= self.batch_bytes
+                    and (self.store.insert_data_blank_nodes or not has_blank_nodes(graph.lines))):
+                small.append(graph)
+            else:
+                large.append(entry)
+        self._drop_leftover_staging(manifest)
+        batches = list(plan_batches(small, self.batch_bytes, self.batch_graphs))
+        with ThreadPoolExecutor(1) as prepare:  # the next batch's text is built while one is sent
+            pending = prepare.submit(batch_update, batches[0], state_graph) if batches else None
+            for i, batch in enumerate(batches):
+                text = pending.result()
+                pending = prepare.submit(batch_update, batches[i + 1], state_graph) if i + 1 < len(batches) else None
+                self._push_batch(report, batch, text)
+        for entry in large:
             self._done(report, self._replace(reader, entry, state_graph))
         wanted = {g.iri for g in manifest.graphs}
-        for iri in sorted(set(state) - wanted):
+        gone = sorted(set(state) - wanted)
+        for i in range(0, len(gone), self.batch_graphs):
             t0 = time.monotonic()
-            self._update(f"DROP SILENT GRAPH {_iri(iri)} ;\n" + _state_update(state_graph, iri, None))
-            self._done(report, GraphOutcome(iri, "removed", state[iri].triples, time.monotonic() - t0))
+            iris = gone[i:i + self.batch_graphs]
+            self._update(removal_update(iris, state_graph))
+            for iri in iris:
+                self._done(report, GraphOutcome(iri, "removed", state[iri].triples, (time.monotonic() - t0) / len(iris)))
         if verify:
             report.verified = self.verify(manifest)
         report.seconds = time.monotonic() - started
         return report
 
     def verify(self, manifest: Manifest) -> int:
-        """Compare the store's triple count of every graph with the manifest; raise on a mismatch."""
+        """Compare the store's triple count of every graph, and the digest it records, with the manifest;
+        raise on a mismatch."""
         counts = graph_counts(self.store, [g.iri for g in manifest.graphs])
+        recorded = read_state(self.store, state_graph_iri(manifest.base_iri))
         bad = [f"{g.iri}: store has {counts[g.iri]}, build has {g.triples}"
                for g in manifest.graphs if counts[g.iri] != g.triples]
+        bad += [f"{g.iri}: store records digest {_short_digest(recorded.get(g.iri))}, build has {g.digest[:12]}"
+                for g in manifest.graphs if recorded.get(g.iri) is None or recorded[g.iri].digest != g.digest]
         if bad:
             more = f" (and {len(bad) - 10} more)" if len(bad) > 10 else ""
             raise PushError(f"{self.store.name}: verification failed for {len(bad)} graph(s): "
                             + "; ".join(bad[:10]) + more)
         return len(counts)
+
+    def _push_batch(self, report: PushReport, batch: list[SmallGraph], text: str) -> None:
+        """Replace and record every graph of ``batch`` with its update ``text``, retried as a whole (it
+        is idempotent); on failure the batch's graphs keep their previous versions and records."""
+        t0 = time.monotonic()
+        where = (f"a batch of {len(batch)} graphs ({batch[0].entry.iri}"
+                 + (f" ... {batch[-1].entry.iri}" if len(batch) > 1 else "") + ")")
+        for attempt in range(1, self.attempts + 1):
+            try:
+                self.store.update(text)
+                break
+            except EndpointError as error:
+                if not error.retryable:
+                    raise PushError(f"{self.store.name}: pushing {where} failed, "
+                                    f"their previous versions are unchanged: {error}") from None
+                if attempt == self.attempts:
+                    raise PushError(f"{self.store.name}: pushing {where} failed after {attempt} attempts, "
+                                    f"their previous versions are unchanged: {error}") from None
+                delay = self.backoff * 2 ** (attempt - 1)
+                log.warning("%s: %s; sending %s again in %.1f s", self.store.name, error, where, delay)
+                self.sleep(delay)
+        seconds = (time.monotonic() - t0) / len(batch)
+        for graph in batch:
+            if self.on_chunk is not None:
+                self.on_chunk(graph.entry.iri, graph.size)
+            self._done(report, GraphOutcome(graph.entry.iri, "pushed", graph.entry.triples, seconds, attempt))
 
     def _done(self, report: PushReport, outcome: GraphOutcome) -> None:
         report.outcomes.append(outcome)
@@ -223,10 +221,10 @@ class Pusher:
         t0 = time.monotonic()
         staging = staging_graph_iri(entry.iri) if self.atomic else entry.iri
         if not self.atomic:  # from here on the graph may be partial: never let it look pushed
-            self._update(_state_update(state_graph, entry.iri, None))
+            self._update(state_update(state_graph, entry.iri, None))
         for attempt in range(1, self.attempts + 1):
             try:
-                self.store.update(f"DROP SILENT GRAPH {_iri(staging)}")
+                self.store.update(f"DROP SILENT GRAPH {sparql_iri(staging)}")
                 for chunk in reader.chunks(entry, self.chunk_bytes):
                     self.store.add_ntriples(staging, chunk)
                     if self.on_chunk is not None:
@@ -235,7 +233,7 @@ class Pusher:
                     self._commit(entry, state_graph)
                     self._discard(staging)
                 else:
-                    self.store.update(_state_update(state_graph, entry.iri, (entry.digest, entry.triples)))
+                    self.store.update(state_update(state_graph, entry.iri, (entry.digest, entry.triples)))
                 return GraphOutcome(entry.iri, "pushed", entry.triples, time.monotonic() - t0, attempt)
             except EndpointError as error:
                 if self.atomic and (not error.retryable or attempt == self.attempts):
@@ -252,11 +250,21 @@ class Pusher:
                 self.sleep(delay)
         raise AssertionError("unreachable")
 
+    def _drop_leftover_staging(self, manifest: Manifest) -> None:
+        """Drop the staging graphs of this build's graphs that a failed push left behind (a graph now
+        sent in a batch never goes through its staging graph, which would stay otherwise)."""
+        ours = {staging_graph_iri(g.iri) for g in manifest.graphs}
+        rows = self.store.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ }} "
+                                 f"FILTER(STRSTARTS(STR(?g), \"{STAGING_PREFIX}\")) }}")
+        left = sorted(r["g"] for r in rows if r.get("g") in ours)
+        for i in range(0, len(left), self.batch_graphs):
+            self._update(" ;\n".join(f"DROP SILENT GRAPH {sparql_iri(g)}" for g in left[i:i + self.batch_graphs]))
+
     def _discard(self, staging: str) -> None:
         """Best effort: remove a staging graph after a commit or a failure (the store may be
         unreachable; the next push of the graph drops it first anyway)."""
         try:
-            self.store.update(f"DROP SILENT GRAPH {_iri(staging)}", retry=False)
+            self.store.update(f"DROP SILENT GRAPH {sparql_iri(staging)}", retry=False)
         except StoreError as error:
             log.warning("%s: could not drop staging graph %s: %s", self.store.name, staging, error)
 
@@ -272,6 +280,10 @@ class Pusher:
             if recorded is not None and recorded.digest == entry.digest:
                 return  # the commit went through; only its answer was lost
             raise
+
+
+def _short_digest(recorded: RecordedGraph | None) -> str:
+    return "none" if recorded is None else recorded.digest[:12]
 
 
 def push(dist: Path, store: GraphStore, *, force: bool = False, verify: bool = True,

@@ -33,6 +33,10 @@ class GraphStore(Protocol):
     #: Short human name for messages (``"embedded:/path"``, ``"http://host/sparql"``).
     name: str
 
+    #: Whether ``INSERT DATA`` may hold blank nodes (SPARQL 1.1 allows it; Virtuoso refuses it):
+    #: push batches graphs with blank nodes only then.
+    insert_data_blank_nodes: bool
+
     def select(self, query: str) -> list[dict[str, str]]:
         """Run a SELECT; each row maps bound variable names to term values (IRIs, lexical forms)."""
         ...
@@ -66,6 +70,7 @@ class EmbeddedStore:
     def __init__(self, path: Path | str | None = None, *, read_only: bool = False):
         self.path = Path(path) if path is not None else None
         self.name = f"embedded:{self.path}" if self.path else "embedded:memory"
+        self.insert_data_blank_nodes = True
         try:
             if self.path is None:
                 self.store = Store()

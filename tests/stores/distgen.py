@@ -52,17 +52,18 @@ def note_quads(minter: IriMinter, slug: str, label: str, ncbi: str, *, others: l
 
 
 def write_dist(out: Path, *, base: str = "https://example.org/kg/", notes: int = 8, edition: int = 0,
-               changed: tuple[str, ...] = (), extra_ntriples: int = 0) -> Manifest:
+               changed: tuple[str, ...] = (), extra_ntriples: int = 0, edges: bool = True) -> Manifest:
     """Write ``out/kg.nq`` and ``out/manifest.json``: ``notes`` note graphs (the first of GENES),
     an ontology graph, a metadata graph; notes named in ``changed`` get ``edition + 1`` content.
-    ``extra_ntriples`` > 0 adds a bulk graph as a gzip N-Triples file (like PrimeKG shards)."""
+    ``extra_ntriples`` > 0 adds a bulk graph as a gzip N-Triples file (like PrimeKG shards);
+    ``edges=False`` leaves out the edges and their axioms (no blank node anywhere)."""
     out.mkdir(parents=True, exist_ok=True)
     minter = IriMinter(base)
     quads: list[Quad] = []
     genes = GENES[:notes]
     slugs = [s for s, _, _ in genes]
     for idx, (slug, label, ncbi) in enumerate(genes):
-        others = [slugs[(idx + k) % len(slugs)] for k in (1, 2)] if len(slugs) > 2 else []
+        others = [slugs[(idx + k) % len(slugs)] for k in (1, 2)] if len(slugs) > 2 and edges else []
         quads.extend(note_quads(minter, slug, label, ncbi, others=others,
                                 edition=edition + (1 if slug in changed else 0)))
     onto = minter.graph("ontology")

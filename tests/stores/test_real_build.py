@@ -144,7 +144,7 @@ def test_push_exit_codes_and_no_password_leak(built, virtuoso):
     args, _, _ = _push_args("virtuoso", virtuoso)
     secret = "not-the-password-" + uuid.uuid4().hex
     wrong = kgpub("push", str(dist), *args, "--force", env={"KGPUB_PASSWORD": secret})
-    assert wrong.returncode == 2 and "401" in wrong.stderr and "previous version is unchanged" in wrong.stderr
+    assert wrong.returncode == 2 and "401" in wrong.stderr and "previous versions are unchanged" in wrong.stderr
     assert secret not in wrong.stdout + wrong.stderr
     dead = kgpub("push", str(dist), "--endpoint", f"http://127.0.0.1:{free_port()}/sparql", timeout=120)
     assert dead.returncode == 2 and "connection failed" in dead.stderr
