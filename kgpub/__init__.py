@@ -12,3 +12,7 @@ The command line (cli/) is a thin layer over these modules.
 """
 
 __version__ = "0.1.0"
+
+from .cache import keep_pystow_in_cache  # noqa: E402  (before any module imports bioregistry)
+
+keep_pystow_in_cache()

@@ -24,6 +24,8 @@ from .emit.provenance import DatasetInfo, dataset_quads
 from .errors import ConfigError
 from .identifiers import Identifiers
 from .iris import IriMinter
+from .emit.minted import minted_property_quads
+from .mapping.fallback import MintedTerms
 from .mapping.tables import MappingTables
 from .mapping.terms import OntologyTerms
 from .ontology import load_ontology_quads
@@ -66,7 +68,8 @@ class BuildResult:
 
     @property
     def conforms(self) -> bool:
-        return self.report is None or self.report.conforms
+        """No SHACL violation (warnings and infos pass; the report's own ``conforms`` is SHACL's, false for any result)."""
+        return self.report is None or not self.report.has_violations
 
     @property
     def exit_code(self) -> int:
@@ -127,11 +130,12 @@ def build_garden(
 
     read = read_notes(garden, cfg.files, log)
     tick("read", read.files, read.files)
-    classified = classify(read.notes, cfg.publish, tables, ids, log)
+    minted = MintedTerms(minter, tables)
+    classified = classify(read.notes, cfg.publish, tables, ids, log, minted)
     grounder = load_grounder(cfg.lexicons, ids, terms, log)
     indexed = index_records(classified, minter, tables, terms, grounder)
     total = classified.published
-    emitted = emit_notes(classified, indexed, EmitSettings(minter, ids, tables, cfg.site), log, lambda done: tick("emit", done, total))
+    emitted = emit_notes(classified, indexed, EmitSettings(minter, ids, tables, cfg.site, minted), log, lambda done: tick("emit", done, total))
     graphs = emitted.graphs
     result.notes_read = read.files
     result.notes_published = total
@@ -139,7 +143,9 @@ def build_garden(
     result.notes_skipped = read.unreadable + len(classified.skipped)
 
     ontology_graph = minter.graph("ontology")
-    graphs.add(ontology_graph, load_ontology_quads(ontology_graph, extra=cfg.extend.ontology), role="ontology")
+    ontology_quads = load_ontology_quads(ontology_graph, extra=cfg.extend.ontology)
+    graphs.add(ontology_graph, [*ontology_quads, *minted_property_quads(minted, ontology_graph)], role="ontology")
+    minted.report(log)
     data_triples = graphs.triple_count(graphs.data_graphs())
     info = DatasetInfo(
         meta=cfg.dataset,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,9 @@ EXAMPLE_GARDEN = ROOT / "examples" / "garden"
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     if not SEEDS.is_dir():
-        pytest.fail(f"seed notes not found at {SEEDS}: the project needs ../shared beside it")
+        if os.environ.get("CI"):
+            pytest.fail(f"seed notes not found at {SEEDS}: CI must have ../shared beside the project")
+        pytest.skip(f"seed notes not found at {SEEDS} (../shared is not beside this clone)")
     return SEEDS
 
 

@@ -27,6 +27,7 @@ app = typer.Typer(
     invoke_without_command=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # usage errors as click prints them: plain lines, no boxes
 )
 
 #: Modules of this package that add commands; each defines ``register(app)``.
@@ -37,6 +38,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "build_cmd",
     "import_cmd",
     "validate_cmd",
+    "init_cmd",
 )
 
 

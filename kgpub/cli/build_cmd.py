@@ -1,11 +1,13 @@
-"""``kgpub build``: garden notes -> Turtle, N-Quads, SHACL report.
+"""``kgpub build`` and ``kgpub check``: garden notes -> Turtle, N-Quads, SHACL report (``check`` writes nothing).
 
-A thin wrapper over :func:`kgpub.build.build_garden`: diagnostics and a
-summary go to stderr; exit 0 conforms, 1 data problems, 2 usage or tool failure.
+Thin wrappers over :func:`kgpub.build.build_garden`: diagnostics (each once, with a count
+when repeated) and a summary go to stderr; exit 0 conforms, 1 data problems, 2 usage or tool
+failure.  Usage errors are one line each, never a traceback.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -13,34 +15,62 @@ import typer
 
 from . import EXIT_FAILURE
 
+FORMATS = ("text", "github")
+
 
 def register(app: typer.Typer) -> None:
     app.command("build")(build)
+    app.command("check")(check)
 
 
-def build(
-    garden: Path = typer.Argument(..., help="Folder of garden notes (.md, .txt, .html), read at any depth."),
-    out: Path = typer.Option(..., "--out", "-o", help="Folder to write kg.ttl, kg.nq, ontology.ttl, validation.ttl."),
-    base_iri: str = typer.Option("https://example.org/kg/", "--base-iri", help="Base under which IRIs are minted."),
-    with_dists: list[Path] = typer.Option([], "--with", help="List the graphs of another output folder (e.g. DIST/primekg from `kgpub import primekg`) in the manifest; they are not loaded or validated here."),
-    no_validate: bool = typer.Option(False, "--no-validate", help="Skip SHACL validation."),
-) -> None:
-    """Build the knowledge graph of a garden."""
+def _usage(command: str, message: str) -> None:
+    typer.echo(f"kgpub {command}: {message}", err=True)
+    raise typer.Exit(EXIT_FAILURE)
+
+
+def _check_out(out: Path) -> None:
+    """``--out`` must be a folder kgpub can create or write into."""
+    if out.exists() and not out.is_dir():
+        _usage("build", f"--out {out}: is a file, not a folder")
+    parent = out if out.exists() else next((p for p in out.parents if p.exists()), Path("."))
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        _usage("build", f"--out {out}: {parent} is not a writable folder")
+
+
+def _run(command: str, garden: Path, out: Path | None, config: Path | None, base_iri: str | None,
+         with_dists: list[Path], validate: bool, form: str) -> None:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ..build import build_garden
+    from ..config import config_for
     from ..diagnostics import DiagnosticLog
+    from ..errors import ConfigError, ConfigFileError
+    from ..iris import check_base_iri
 
-    console = Console(stderr=True)
+    if form not in FORMATS:
+        _usage(command, f"--format {form!r}: one of {', '.join(FORMATS)}")
     if not garden.is_dir():
-        console.print(f"kgpub build: {garden}: no such folder", markup=False, highlight=False)
-        raise typer.Exit(EXIT_FAILURE)
+        _usage(command, f"{garden}: no such folder")
+    if config is not None and not config.is_file():
+        _usage(command, f"--config {config}: no such file")
     for dist in with_dists:
         if not dist.is_dir():
-            console.print(f"kgpub build: --with {dist}: no such folder", markup=False, highlight=False)
-            raise typer.Exit(EXIT_FAILURE)
-    log = DiagnosticLog(stream=sys.stderr)
+            _usage(command, f"--with {dist}: no such folder")
+    if out is not None:
+        _check_out(out)
+    try:
+        if base_iri is not None:
+            check_base_iri(base_iri)
+        cfg = config_for(garden, config)
+    except ConfigFileError as error:
+        for d in error.diagnostics:
+            typer.echo(d.github() if form == "github" else str(d), err=form != "github")
+        raise typer.Exit(EXIT_FAILURE) from None
+    except ConfigError as error:
+        _usage(command, str(error))
+    console = Console(stderr=True)
+    log = DiagnosticLog()
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=console, transient=True, disable=not console.is_terminal,
@@ -52,8 +82,42 @@ def build(
                 tasks[stage] = progress.add_task(stage, total=total or None)
             progress.update(tasks[stage], completed=done, total=total or None)
 
-        result = build_garden(
-            garden, out, base_iri=base_iri, extra_dists=with_dists, log=log, progress=tick, validate=not no_validate
-        )
-    console.print(result.summary(), markup=False, highlight=False)
+        try:
+            result = build_garden(garden, out, config=cfg, base_iri=base_iri, extra_dists=with_dists, log=log, progress=tick, validate=validate)
+        except OSError as error:
+            _usage(command, f"{error.filename or out}: {error.strerror or error}")
+    if form == "github":  # annotations on stdout (the validation results too); the summary on stderr
+        lines = log.render("github")
+        if result.report is not None:
+            lines += [r.diagnostic().github() for r in result.report.results]
+        for line in lines:
+            print(line)
+    else:
+        for line in log.render():
+            print(line, file=sys.stderr)
+    print(result.summary(), file=sys.stderr)
     raise typer.Exit(result.exit_code)
+
+
+def build(
+    garden: Path = typer.Argument(..., help="Folder of garden notes (.md, .txt, .html), read at any depth."),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder to write kg.ttl, kg.nq, ontology.ttl, validation.ttl."),
+    config: Path = typer.Option(None, "--config", "-c", help="The garden's configuration (default: GARDEN/kgpub.toml if present)."),
+    base_iri: str = typer.Option(None, "--base-iri", help="Base under which IRIs are minted (http/https; overrides the configuration's)."),
+    with_dists: list[Path] = typer.Option([], "--with", help="List the graphs of another output folder (e.g. DIST/primekg from `kgpub import primekg`) in the manifest; they are not loaded or validated here."),
+    no_validate: bool = typer.Option(False, "--no-validate", help="Skip SHACL validation (an earlier validation.ttl is removed)."),
+    form: str = typer.Option("text", "--format", help="Diagnostics as 'text' (path:line: severity: message) or 'github' annotations."),
+) -> None:
+    """Build the knowledge graph of a garden."""
+    _run("build", garden, out, config, base_iri, with_dists, not no_validate, form)
+
+
+def check(
+    garden: Path = typer.Argument(..., help="Folder of garden notes."),
+    config: Path = typer.Option(None, "--config", "-c", help="The garden's configuration (default: GARDEN/kgpub.toml if present)."),
+    base_iri: str = typer.Option(None, "--base-iri", help="Base under which IRIs are minted (http/https)."),
+    no_validate: bool = typer.Option(False, "--no-validate", help="Skip SHACL validation."),
+    form: str = typer.Option("text", "--format", help="'text' (path:line: severity: message, never wrapped) or 'github' (GitHub Actions annotations on stdout)."),
+) -> None:
+    """Build a garden without writing anything, for the garden's own CI: diagnostics and exit codes as for build."""
+    _run("check", garden, None, config, base_iri, [], not no_validate, form)

@@ -21,7 +21,7 @@ def serve(
     dist: Path = typer.Argument(..., exists=True, file_okay=False, help="Build output folder (kgpub build --out)."),
     store: Path = typer.Option(None, "--store", help="Store folder (default: DIST/.store)."),
     host: str = typer.Option("127.0.0.1", "--host"),
-    port: int = typer.Option(7878, "--port", help="TCP port (0: any free port)."),
+    port: int = typer.Option(7878, "--port", min=0, max=65535, help="TCP port (0: any free port)."),
     public_url: Optional[str] = typer.Option(None, "--public-url",
                                              help="The endpoint's public URL (service description, base IRI)."),
     timeout: float = typer.Option(30.0, "--timeout", help="Per-query timeout in seconds."),

@@ -11,9 +11,10 @@ loopback) unless federation or LOAD is allowed, so a query that slipped past the
 needs more fails with an allocation error (the process aborts and the pool says why).
 
 Wire format, both ways: frames of ``kind`` (1 byte) + length (4 bytes, big endian) + payload.
-Jobs are ``J`` frames (JSON).  Answers: ``H`` (JSON: status, media type), then ``D`` chunks, then
-``E``; or ``F`` (JSON: status, message) before any ``H``; or ``C`` after some ``D``: the answer
-passed the result cap and was cut.
+Jobs are ``J`` frames (JSON).  Answers: ``A`` (a whole answer: JSON head, a line feed, the body);
+or, for a large one, ``H`` (JSON: status, media type), then ``D`` chunks, then ``E``; or ``F``
+(JSON: status, message) before any ``H``; or ``C`` after some ``D``: the answer passed the result
+cap and was cut.
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ import resource
 import signal
 import struct
 import sys
+import time
+
+from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store
+
+from .media import PYOX_FORMATS, negotiate, offered
 
 HEADER = struct.Struct(">cI")
 CLONE_NEWNET, CLONE_NEWUSER = 0x40000000, 0x10000000
@@ -80,8 +86,12 @@ class Answer(io.RawIOBase):
         self.out.flush()
 
     def finish(self) -> None:
-        self._flush()
-        send(self.out, b"E", b"")
+        if self.started:
+            self._flush()
+            send(self.out, b"E", b"")
+        else:  # the whole answer in one frame, one write
+            head = json.dumps({"status": 200, "media": self.media}).encode()
+            send(self.out, b"A", head + b"\n" + self.buffer)
 
 
 def send(out, kind: bytes, payload: bytes) -> None:
@@ -111,15 +121,19 @@ class Executor:
         self.generation = 0
         self.store = self._open()
 
-    def _open(self):
-        from pyoxigraph import Store
-        return Store(self.store_path) if self.writable else Store.read_only(self.store_path)
+    def _open(self) -> Store:
+        if self.writable:
+            return Store(self.store_path)
+        for attempt in range(50):
+            try:
+                return Store.read_only(self.store_path)
+            except (RuntimeError, OSError):  # the writer compacted files away while we read its manifest
+                if attempt == 49:
+                    raise
+                time.sleep(0.02)
+        raise AssertionError("unreachable")
 
     def run(self, job: dict, out) -> None:
-        from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions
-
-        from .media import PYOX_FORMATS, negotiate, offered
-
         if job.get("generation", 0) != self.generation and not self.writable:
             del self.store  # an update was committed since this store was opened: see it
             self.store = self._open()
@@ -128,8 +142,7 @@ class Executor:
             if job["op"] == "update":
                 self.store.update(job["text"], base_iri=job.get("base_iri"))
                 self.store.flush()
-                send(out, b"H", json.dumps({"status": 204, "media": "text/plain"}).encode())
-                send(out, b"E", b"")
+                send(out, b"A", json.dumps({"status": 204, "media": "text/plain"}).encode() + b"\n")
                 out.flush()
                 return
             options: dict = {"base_iri": job.get("base_iri")}

@@ -295,8 +295,9 @@ class PoolBackend:
 
         async def frame() -> tuple[bytes, bytes]:
             try:
-                return await asyncio.wait_for(worker.read(), max(deadline - loop.time(), 0))
-            except asyncio.TimeoutError:
+                async with asyncio.timeout_at(deadline):
+                    return await worker.read()
+            except TimeoutError:
                 finish(False)
                 raise QueryFailed(f"the query did not finish within the {timeout:g} s timeout and was "
                                   "stopped (its executor was ended and replaced)", status=503) from None
@@ -315,6 +316,11 @@ class PoolBackend:
             payload = json.dumps(job).encode()
             worker.proc.stdin.write(HEADER.pack(b"J", len(payload)) + payload)
             kind, data = await frame()
+            if kind == b"A":
+                finish(True)
+                head_json, _, body = data.partition(b"\n")
+                head = json.loads(head_json)
+                return Reply(head["status"], head["media"], body)
             if kind == b"F":
                 finish(True)
                 failure = json.loads(data)

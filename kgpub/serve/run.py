@@ -2,7 +2,7 @@
 
 uvicorn owns the wire: RFC 9112 framing and header validation (llhttp), chunked request bodies,
 ``100-continue``, the keep-alive idle timeout, the connection limit (``limit_concurrency``: past
-it, new requests get 503).  The socket is bound here first, so a taken port is a clear error and
+it, new requests get 503); :mod:`.wire` adds a timeout for the request head and a bound on its size.  The socket is bound here first, so a taken port is a clear error and
 port 0 picks a free one.
 """
 
@@ -19,6 +19,7 @@ import uvloop
 from ..errors import ConfigError
 from .app import ASGIApp, AppSettings, create_app
 from .pool import PoolBackend, PoolSettings
+from .wire import BoundedHttpToolsProtocol
 
 log = logging.getLogger("kgpub.serve")
 
@@ -29,6 +30,7 @@ class ServerSettings:
     port: int = 7878
     idle_timeout: int = 5  # seconds a keep-alive connection may sit idle
     max_connections: int = 512  # open connections + running requests; past it: 503
+    max_head_bytes: int = 64 << 10  # request line + headers; past it: 431
     app: AppSettings = field(default_factory=AppSettings)
     pool: PoolSettings | None = None
 
@@ -67,7 +69,9 @@ class _Lifespan:
 
 
 def uvicorn_config(app: ASGIApp, settings: ServerSettings) -> uvicorn.Config:
-    return uvicorn.Config(app, loop="uvloop", http="httptools", lifespan="on", access_log=False,
+    protocol = type("KgpubHttpProtocol", (BoundedHttpToolsProtocol,),
+                    {"max_head_bytes": settings.max_head_bytes, "head_timeout": settings.idle_timeout})
+    return uvicorn.Config(app, loop="uvloop", http=protocol, lifespan="on", access_log=False,
                           timeout_keep_alive=settings.idle_timeout, limit_concurrency=settings.max_connections,
                           server_header=False, log_level="warning", proxy_headers=False)
 

@@ -2,8 +2,12 @@
 
 Identifiers come from ``xrefs:`` (a list of CURIEs) and from front-matter keys
 named after a bioregistry prefix (``ncbigene: 207``, ``go: GO:0008286``); a
-bad identifier is logged at its key's line and dropped.  Relationship keys
-must be rows of ``mappings/relations.tsv``; others are logged and dropped.
+bad identifier is logged at its key's line and dropped.  Relationships come
+from the body's inline fields and from front-matter keys whose values are links
+(``sources/relationships.py``); keys the tables lack are kept (the build mints a
+property for them).  A field whose value has no link is reported: an error
+for a relation key of ``mappings/relations.tsv`` (a link was meant), a warning
+for any other key (a literal-valued Dataview field, which is not published).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from ..identifiers import Identifiers
 from ..mapping.tables import MappingTables
 from ..model.entities import EntityNote, IdentifierRef, ReferenceEntry
 from ..model.notes import Location, Note
-from .relationships import clean_text, read_relationships
+from .relationships import clean_text, read_body_fields, read_front_matter_relationships
 
 #: Front-matter keys that describe the note itself, never identifiers.
 NOTE_KEYS = frozenset({
@@ -53,11 +57,15 @@ def read_entity_note(note: Note, tables: MappingTables, ids: Identifiers, log: D
         modified=_scalar(fm.get("updated", fm.get("modified"))),
     )
     record.identifiers = _identifiers(note, ids, log)
-    for rel in read_relationships(note, log):
-        if rel.key not in tables.relations:
-            log.error(note.relpath, rel.location.line, f"unknown relation key {rel.key!r} (not in mappings/relations.tsv); relationship skipped", code="relation")
-            continue
-        record.relationships.append(rel)
+    identifier_keys = {key for key in fm if isinstance(key, str) and ids.standardize_prefix(key) is not None}
+    record.relationships.extend(read_front_matter_relationships(note, NOTE_KEYS | identifier_keys))
+    fields = read_body_fields(note, log)
+    record.relationships.extend(fields.relationships)
+    for literal in fields.literals:
+        if literal.key in tables.relations:
+            log.error(literal.location.path, literal.location.line, f"{literal.raw_key}:: has no link to a note ([[...]] or [..](...md)); relationship skipped", code="relation")
+        else:
+            log.warning(literal.location.path, literal.location.line, f"{literal.raw_key}:: has no link: a literal-valued field, not published", code="field")
     record.references = read_reference_list(note)
     return record
 

@@ -1,40 +1,44 @@
-"""Relationship lines of entity notes, in both forms, as :class:`Relationship` records.
+"""Relationships of entity notes, in both body forms and the front matter, as :class:`Relationship` records.
 
-HTML (published form)::
+Every Dataview inline field of the body (``sources/inline_fields.py``: ``KEY:: v``
+on its own line, in list items, tasks, block quotes, callouts and table cells,
+``[KEY:: v]`` and ``(KEY:: v)`` anywhere, keys in any case, spacing or
+emphasis) whose value holds links gives one record per link.  The body is read
+with markdown-it-py (vault form, ``sources/markdown_body.py``) or the HTML
+parser (published form, ``sources/html_body.py``); both give the same records::
 
     KEY::<a href="/garden/u/type/slug/" class="internal-link">Label</a> - note text<br />
-    KEY::<a class="internal-link is-unresolved" href="/404">Label</a>
-
-Markdown (vault form)::
-
     KEY:: [[Target]] - note text
-    KEY:: [[Target|Shown label]], [[Other]]
+    - [Key:: [[Target|Shown label]], [Other](Other.md)]
 
-Both give the same records: one per target link, with the note text, the file
-line, and the evidence written on the line (``PMID:nnn`` and links in the note
-text).  Problems on one line (no link, unclosed ``<a>``) are logged and that
-line skipped.
+The targets are the links before the first other text of the value; the rest
+is the note text, with the evidence written there (``PMID:nnn`` and links).
+A field whose value has no link is a :class:`LiteralField` (the caller
+decides what to say about it); an ``<a>`` left open is an error and its field
+is skipped.
+
+Front-matter keys whose values are links and nothing else (``targets: "[[EGFR]]"``,
+a list of links, or ``related: [[X]]`` that YAML reads as a nested list) are
+relationships too, at the key's line; a value of prose with links is not.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
+from typing import Any, Iterable
 
 from ..diagnostics import DiagnosticLog
 from ..model.entities import Link, Relationship
-from ..model.notes import Note
+from ..model.notes import Location, Note
+from .html_body import html_lines
+from .inline_fields import Field, Segment, garden_key, line_fields
+from .markdown_body import inline_segments, markdown_lines, wikilink
 
-_KEY = r"([A-Z][A-Z0-9_]*)::"
-_HTML_KEY = re.compile(r"(?:^|<p\b[^>]*>|<br\s*/?>|<li\b[^>]*>|<div\b[^>]*>)[ \t]*" + _KEY, re.MULTILINE | re.IGNORECASE)
-_HTML_END = re.compile(r"<br\s*/?>|</p\s*>|</li\s*>|</div\s*>|<p\b|<li\b|\n[ \t]*\n", re.IGNORECASE)
-_MD_LINE = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?" + _KEY + r"(.*)$", re.MULTILINE)
-_WIKILINK = re.compile(r"\[\[([^\[\]]*?)\]\]")
 _PMID = re.compile(r"\bPMID:\s*(\d{1,9})\b", re.IGNORECASE)
 _DASH = re.compile(r"^\s*[-\u2013\u2014]+\s*")
 _SPACE = re.compile(r"\s+")
+_SEPARATORS = re.compile(r"[\s,;\"'\u201c\u201d\u2018\u2019]*")
 
 
 def clean_text(text: str) -> str:
@@ -42,148 +46,107 @@ def clean_text(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-@dataclass
-class _Piece:
-    """Either a link or a run of text inside one relationship line."""
+@dataclass(frozen=True)
+class LiteralField:
+    """A field whose value holds no link (``Status:: draft``): key as written, garden key, text, where."""
 
+    raw_key: str
+    key: str
     text: str
-    link: Link | None = None
+    location: Location
+
+
+@dataclass
+class NoteFields:
+    """What the fields of a note say: relationships and literal-valued fields."""
+
+    relationships: list[Relationship]
+    literals: list[LiteralField]
 
 
 def read_relationships(note: Note, log: DiagnosticLog) -> list[Relationship]:
     """Every relationship of ``note``'s body, in file order."""
+    return read_body_fields(note, log).relationships
+
+
+def read_body_fields(note: Note, log: DiagnosticLog) -> NoteFields:
+    """Every inline field of ``note``'s body, in file order."""
     if note.body_format == "html":
-        return _read_html(note, log)
-    return _read_markdown(note, log)
+        lines = html_lines(note.body, note.body_line)
+    else:
+        lines = markdown_lines(note.body, note.body_line)
+    result = NoteFields([], [])
+    for line in lines:
+        for field in line_fields(line):
+            _add_field(field, Location(note.relpath, field.line), result, log)
+    return result
 
 
-# --- HTML ------------------------------------------------------------------
-
-
-class _SegmentParser(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.pieces: list[_Piece] = []
-        self._href: str | None = None
-        self._classes: str = ""
-        self._label: list[str] | None = None
-        self.unclosed = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag != "a":
-            return
-        if self._label is not None:  # <a> inside <a>: close the first
-            self._finish()
-        values = dict(attrs)
-        self._href = (values.get("href") or "").strip() or None
-        self._classes = values.get("class") or ""
-        self._label = []
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "a" and self._label is not None:
-            self._finish()
-
-    def handle_data(self, data: str) -> None:
-        if self._label is not None:
-            self._label.append(data)
-        else:
-            self.pieces.append(_Piece(data))
-
-    def _finish(self) -> None:
-        label = clean_text("".join(self._label or []))
-        classes = self._classes.split()
-        link = Link(label=label, href=self._href, marked_unresolved="is-unresolved" in classes)
-        self.pieces.append(_Piece(label, link))
-        self._label = None
-
-    def end(self) -> list[_Piece]:
-        self.close()
-        if self._label is not None:
-            self.unclosed = True
-            self._label = None
-        return self.pieces
-
-
-def _read_html(note: Note, log: DiagnosticLog) -> list[Relationship]:
-    body = note.body
-    result: list[Relationship] = []
-    starts = list(_HTML_KEY.finditer(body))
-    for i, match in enumerate(starts):
-        begin = match.end()
-        limit = starts[i + 1].start() if i + 1 < len(starts) else len(body)
-        end = _HTML_END.search(body, begin, limit)
-        segment = body[begin: end.start() if end else limit]
-        location = note.body_location(match.start(1))
-        parser = _SegmentParser()
-        parser.feed(segment)
-        pieces = parser.end()
-        if parser.unclosed:
-            log.error(note.relpath, location.line, f"{match.group(1)}: broken HTML, <a> not closed; relationship skipped", code="html")
+def read_front_matter_relationships(note: Note, skip: Iterable[str]) -> list[Relationship]:
+    """Relationships of front-matter keys (other than ``skip``) whose values are links."""
+    skipped = set(skip)
+    found: list[Relationship] = []
+    for key, value in note.front_matter.items():
+        if key in skipped or not isinstance(key, str):
             continue
-        result.extend(_relationships(match.group(1), pieces, note, location, log))
-    return result
+        links = [s.link for s in _value_segments(value) if s.kind in ("link", "embed") and s.link is not None]
+        name = garden_key(key)
+        if not name:
+            continue
+        location = note.location(key)
+        found.extend(Relationship(name, link, None, location) for link in links if link.label or link.target or link.href)
+    return found
 
 
-# --- Markdown --------------------------------------------------------------
-
-
-def _markdown_pieces(text: str) -> list[_Piece]:
-    pieces: list[_Piece] = []
-    pos = 0
-    for m in _WIKILINK.finditer(text):
-        if m.start() > pos:
-            pieces.append(_Piece(text[pos: m.start()]))
-        inner = m.group(1)
-        target, bar, shown = _split_wikilink(inner)
-        target = clean_text(target.split("#", 1)[0]) if not target.startswith("#") else clean_text(target)
-        label = clean_text(html.unescape(shown)) if bar else target
-        pieces.append(_Piece(label, Link(label=label, target=target)))
-        pos = m.end()
-    if pos < len(text):
-        pieces.append(_Piece(text[pos:]))
-    return pieces
-
-
-def _split_wikilink(inner: str) -> tuple[str, bool, str]:
-    index = inner.find("|")
-    if index < 0:
-        return inner, False, ""
-    target = inner[:index]
-    if target.endswith("\\"):  # [[Target\|Label]] as written inside tables
-        target = target[:-1]
-    return target, True, inner[index + 1:]
-
-
-def _read_markdown(note: Note, log: DiagnosticLog) -> list[Relationship]:
-    result: list[Relationship] = []
-    for match in _MD_LINE.finditer(note.body):
-        location = note.body_location(match.start(1))
-        pieces = _markdown_pieces(match.group(2))
-        result.extend(_relationships(match.group(1), pieces, note, location, log))
-    return result
+def _value_segments(value: Any) -> list[Segment]:
+    """The link segments of a front-matter value made only of links (``"[[A]], [[B]]"``); prose gives none."""
+    if isinstance(value, str):
+        if "[" not in value:
+            return []
+        segments = [seg for seg in inline_segments(value) if seg.kind != "markup"]
+        if any(seg.kind not in ("link", "embed") and not _SEPARATORS.fullmatch(seg.text) for seg in segments):
+            return []
+        return segments
+    if isinstance(value, list):
+        out: list[Segment] = []
+        for item in value:
+            if isinstance(item, list) and len(item) == 1 and isinstance(item[0], str):
+                out.append(wikilink(item[0]))  # related: [[X]] without quotes: YAML's [["X"]]
+            elif isinstance(item, (str, list)):
+                out.extend(_value_segments(item))
+        return out
+    return []
 
 
 # --- shared ----------------------------------------------------------------
 
 
-def _relationships(key: str, pieces: list[_Piece], note: Note, location, log: DiagnosticLog) -> list[Relationship]:
+def _add_field(field: Field, location: Location, result: NoteFields, log: DiagnosticLog) -> None:
     """Targets are the links before the first non-separator text; the rest is the note text."""
+    if any(s.kind == "broken" for s in field.value):
+        log.error(location.path, location.line, f"{field.raw_key}: broken HTML, <a> not closed; relationship skipped", code="html")
+        return
     targets: list[Link] = []
     index = 0
+    pieces = field.value
     while index < len(pieces):
         piece = pieces[index]
-        if piece.link is not None:
+        if piece.kind in ("link", "embed") and piece.link is not None:
             if piece.link.label or piece.link.target or piece.link.href:
                 targets.append(piece.link)
-        elif piece.text.strip(" \t\n,;") != "":
+        elif piece.kind == "markup" or _SEPARATORS.fullmatch(piece.text):
+            pass
+        else:
             break
         index += 1
     rest = pieces[index:]
-    rest_text = "".join(p.text for p in rest)
-    evidence = tuple(p.link for p in rest if p.link is not None)
-    note_text = clean_text(_DASH.sub("", rest_text, count=1)) or None
-    pmids = tuple(dict.fromkeys(_PMID.findall(rest_text)))
+    rest_text = "".join(p.text for p in rest if p.kind != "markup")
     if not targets:
-        log.error(note.relpath, location.line, f"{key}:: has no link to a target; relationship skipped", code="relation")
-        return []
-    return [Relationship(key, link, note_text, location, evidence, pmids) for link in targets]
+        result.literals.append(LiteralField(field.raw_key, field.key, clean_text(rest_text), location))
+        return
+    evidence = tuple(p.link for p in rest if p.kind in ("link", "embed") and p.link is not None)
+    note_text: str | None = clean_text(_DASH.sub("", rest_text, count=1))
+    if _SEPARATORS.fullmatch(note_text or ""):  # nothing, or only the closing quote of "[[X]]"
+        note_text = None
+    pmids = tuple(dict.fromkeys(_PMID.findall(rest_text)))
+    result.relationships.extend(Relationship(field.key, link, note_text, location, evidence, pmids) for link in targets)

@@ -11,16 +11,18 @@ from typing import Sequence
 
 from ..errors import ConfigError
 from ..publish.files import GraphSet, union_triples
-from ..validate.shacl import ValidationReport, load_shapes, validate
+from ..shapes import garden_shapes as bundled_garden_shapes
+from ..validate.shacl import ValidationReport, validate
 
 
 def garden_shapes(extra: Sequence[Path]):
-    """The bundled shapes (an rdflib Graph), extended and overridden by ``extra``; ``None`` without ``extra``."""
+    """The bundled garden shapes (an rdflib Graph, :mod:`kgpub.shapes`), extended and overridden by ``extra``."""
     if not extra:
-        return None
+        return bundled_garden_shapes()
     import rdflib
 
-    shapes = load_shapes()
+    shapes = rdflib.Graph()
+    shapes += bundled_garden_shapes()
     for item in extra:
         for path in sorted(item.glob("*.ttl")) if item.is_dir() else [item]:
             own = rdflib.Graph()

@@ -14,6 +14,7 @@ from ..config import PublishMode
 from ..diagnostics import DiagnosticLog
 from ..identifiers import Identifiers
 from ..iris import slugify
+from ..mapping.fallback import MintedTerms
 from ..mapping.resolve import permalink_key
 from ..mapping.tables import MappingTables
 from ..model.documents import Article, Publication
@@ -57,7 +58,7 @@ def note_permalink(note: Note, note_type: str) -> str:
     return note.permalink or f"/{note_type}/{note.slug or slugify(note.path.stem)}/"
 
 
-def classify(notes: list[Note], mode: PublishMode, tables: MappingTables, ids: Identifiers, log: DiagnosticLog) -> Classified:
+def classify(notes: list[Note], mode: PublishMode, tables: MappingTables, ids: Identifiers, log: DiagnosticLog, minted: MintedTerms) -> Classified:
     result = Classified()
     claims: dict[str, str] = {}
 
@@ -87,7 +88,7 @@ def classify(notes: list[Note], mode: PublishMode, tables: MappingTables, ids: I
             if claim(note, permalink):
                 result.articles.append(ArticleRecord(note, article_reader.read_article(note, log), permalink))
             continue
-        note_type = tables.note_type(note.type)
+        note_type = minted.note_type(note.type, note.location("type")) if note.type else None  # unmapped: kgo:Entity
         if note_type is None:
             result.skipped.append(note)
             if not note.has_front_matter:

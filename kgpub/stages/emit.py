@@ -24,6 +24,7 @@ from ..identifiers import Identifiers
 from ..iris import IriMinter
 from ..mapping.evidence import match_claim
 from ..mapping.resolve import IndexedEntity
+from ..mapping.fallback import MintedTerms
 from ..mapping.tables import MappingTables
 from ..model.notes import Note
 from ..publish.files import GraphSet
@@ -41,6 +42,7 @@ class EmitSettings:
     ids: Identifiers
     tables: MappingTables
     site: SiteConfig
+    minted: MintedTerms  # relations for keys the tables lack
 
 
 @dataclass
@@ -105,7 +107,7 @@ class _Emitter:
         emitted_targets: set[NamedNode] = set()
         index = self.indexed.garden
         for rel in record.relationships:
-            relation = self.settings.tables.relations[rel.key]
+            relation = self.settings.minted.relation(rel.key, rel.location)
             target = index.resolve(rel.target, relation)
             if target.publication:
                 self.log.warning(record.relpath, rel.location.line, f"{rel.key}:: links to the reference note {rel.target.label!r}, not an entity; relationship skipped", code="relation")

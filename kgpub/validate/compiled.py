@@ -8,30 +8,37 @@ node shapes and property shapes with an IRI or ``sh:inversePath`` path,
 ``sh:minCount``, ``sh:maxCount``, ``sh:class``, ``sh:datatype``,
 ``sh:nodeKind``, ``sh:pattern`` (+ ``sh:flags``), ``sh:in``, ``sh:hasValue``,
 ``sh:min/maxInclusive/Exclusive``, ``sh:not`` of a shape made of such value
-tests, ``sh:severity``, ``sh:message`` and ``sh:deactivated``.  Anything else
-raises :class:`kgpub.errors.UnsupportedShape`, so callers can fall back to
-pyshacl.  Results are meant to equal pyshacl's (tests/validate/test_compiled.py).
+tests, ``sh:severity``, ``sh:message`` and ``sh:deactivated``.  A shape that uses
+anything else is listed in ``CompiledShapes.unsupported`` with the reason, and
+callers validate it with a conformant engine (kgpub.validate.shacl).  Results are
+meant to equal pyshacl's (tests/validate/test_compiled.py) and the W3C suite's
+(tests/conformance).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Union
 
 from ..errors import UnsupportedShape
+from .paths import Iri, Unary
+from .paths import from_rdflib as path_from_rdflib
+from .paths import to_text as path_text
+from .targets import OWL_CLASS, RDFS_CLASS, TARGET_KINDS
 
 SH = "http://www.w3.org/ns/shacl#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS_CLASS = "http://www.w3.org/2000/01/rdf-schema#Class"
-OWL_CLASS = "http://www.w3.org/2002/07/owl#Class"
 
 # Shape-describing terms that never produce results.
 _INERT = {"name", "description", "order", "group", "defaultValue", "message", "severity", "deactivated", "flags"}
-_TARGETS = {"targetClass": "class", "targetNode": "node", "targetSubjectsOf": "subjectsOf", "targetObjectsOf": "objectsOf"}
+_TARGETS = TARGET_KINDS
 _VALUE_PARAMS = {"class", "datatype", "nodeKind", "pattern", "in", "hasValue",
-                 "minInclusive", "maxInclusive", "minExclusive", "maxExclusive"}
-_NODE_SHAPE_PARAMS = _INERT | set(_TARGETS) | _VALUE_PARAMS | {"property", "not"}
-_PROPERTY_SHAPE_PARAMS = _NODE_SHAPE_PARAMS | {"path", "minCount", "maxCount"}
+                 "minInclusive", "maxInclusive", "minExclusive", "maxExclusive", "minLength", "maxLength", "languageIn"}
+_PAIR_PARAMS = {"equals", "disjoint", "lessThan", "lessThanOrEquals"}
+_NODE_SHAPE_PARAMS = (_INERT | set(_TARGETS) | _VALUE_PARAMS | {"property", "not", "equals", "disjoint", "closed",
+                                                                 "ignoredProperties"})
+_PROPERTY_SHAPE_PARAMS = _INERT | set(_TARGETS) | _VALUE_PARAMS | _PAIR_PARAMS | {"not", "path", "minCount", "maxCount",
+                                                                                  "uniqueLang"}
 _NOT_INNER_PARAMS = _INERT | {"class", "datatype", "nodeKind", "in", "hasValue"}
 
 
@@ -43,12 +50,20 @@ class Target:
 
 @dataclass(frozen=True)
 class Path:
-    predicate: str  # N-Triples form of the predicate IRI
-    inverse: bool = False
+    """A property path: one IRI (``predicate``, maybe ``inverse``) or any SHACL path as SPARQL text (``text``)."""
 
-    def result_path(self) -> str | None:
-        """The sh:resultPath as validate() reports it (None for an inverse path, a blank node)."""
-        return None if self.inverse else self.predicate
+    predicate: str  # N-Triples form of the predicate IRI ("" for a complex path)
+    inverse: bool = False
+    text: str | None = None  # SPARQL 1.1 property path text of a complex path (kgpub.validate.paths)
+
+    def result_path(self) -> str:
+        """The sh:resultPath as validate() reports it: SPARQL path text (kgpub.validate.paths)."""
+        if self.text is not None:
+            return self.text
+        return f"^{self.predicate}" if self.inverse else self.predicate
+
+    def sparql(self) -> str:
+        return self.result_path()
 
 
 @dataclass(frozen=True)
@@ -63,7 +78,9 @@ class Constraint:
         name = {"class": "Class", "datatype": "Datatype", "nodeKind": "NodeKind", "pattern": "Pattern", "in": "In",
                 "hasValue": "HasValue", "minCount": "MinCount", "maxCount": "MaxCount", "not": "Not",
                 "minInclusive": "MinInclusive", "maxInclusive": "MaxInclusive", "minExclusive": "MinExclusive",
-                "maxExclusive": "MaxExclusive"}[self.kind]
+                "maxExclusive": "MaxExclusive", "minLength": "MinLength", "maxLength": "MaxLength",
+                "languageIn": "LanguageIn", "uniqueLang": "UniqueLang", "equals": "Equals", "disjoint": "Disjoint",
+                "lessThan": "LessThan", "lessThanOrEquals": "LessThanOrEquals", "closed": "Closed"}[self.kind]
         return f"{SH}{name}ConstraintComponent"
 
 
@@ -77,7 +94,7 @@ class Pattern:
 class Check:
     """One (shape, constraint) pair with what a result of it reports."""
 
-    shape: str | None  # N-Triples IRI of the source shape; None when the shape is a blank node
+    shape: str  # N-Triples form of the source shape (``_:label`` for a blank node of the shapes graph)
     shape_key: str  # a stable name for the shape (blank nodes included), for grouping and capping
     targets: tuple[Target, ...]
     path: Path | None  # None: a node-level constraint, the value is the focus node
@@ -89,7 +106,14 @@ class Check:
 
 @dataclass(frozen=True)
 class CompiledShapes:
+    """The checks of every shape that compiled; ``unsupported``: shape (N-Triples) -> why it did not.
+
+    A unit of compilation is a shape with targets together with its property shapes: it compiles
+    whole or not at all, and callers validate the ``unsupported`` ones with another engine.
+    """
+
     checks: tuple[Check, ...]
+    unsupported: dict = field(default_factory=dict)
 
     def classes(self) -> set[str]:
         """Every class whose SHACL instances the checks need (targets and sh:class)."""
@@ -162,16 +186,18 @@ class _Compiler:
         return tuple(sorted(set(out), key=lambda t: (t.kind, t.term)))
 
     def _path(self, shape) -> Path:
-        g, sh, rdflib = self.g, self.sh, self.rdflib
-        p = g.value(shape, sh.path)
-        if isinstance(p, rdflib.URIRef):
-            return Path(p.n3())
-        if isinstance(p, rdflib.BNode):
-            inv = g.value(p, sh.inversePath)
-            if isinstance(inv, rdflib.URIRef) and len(set(g.predicate_objects(p))) == 1:
-                return Path(inv.n3(), inverse=True)
-        raise UnsupportedShape(f"shape {self._name(shape)}: only IRI paths and sh:inversePath of an IRI are supported",
-                               shape=self._name(shape), construct="sh:path")
+        expr = path_from_rdflib(self.g, self.g.value(shape, self.sh.path))
+        if isinstance(expr, Iri):
+            return Path(f"<{expr.iri}>")
+        if isinstance(expr, Unary) and expr.op == "^" and isinstance(expr.inner, Iri):
+            return Path(f"<{expr.inner.iri}>", inverse=True)
+        return Path("", text=path_text(expr))
+
+    def _true(self, shape, name: str) -> bool:
+        """A boolean parameter is on only when it is exactly "true"^^xsd:boolean (SHACL: "1" is not)."""
+        v = self.g.value(shape, self.sh[name])
+        return (isinstance(v, self.rdflib.Literal) and str(v) == "true"
+                and v.datatype == self.rdflib.XSD.boolean)
 
     def _value_constraints(self, shape, *, inner: bool = False) -> list[Constraint]:
         from rdflib.collection import Collection
@@ -190,6 +216,15 @@ class _Compiler:
             out.append(Constraint("pattern", Pattern(str(o), str(flags) if flags is not None else "")))
         for lst in g.objects(shape, sh["in"]):
             out.append(Constraint("in", tuple(self._n3(m) for m in Collection(g, lst))))
+        for kind in ("minLength", "maxLength"):
+            for o in g.objects(shape, sh[kind]):
+                out.append(Constraint(kind, int(o.toPython())))
+        for lst in g.objects(shape, sh.languageIn):
+            out.append(Constraint("languageIn", tuple(str(m) for m in Collection(g, lst))))
+        if not inner:
+            for kind in sorted(_PAIR_PARAMS):
+                for o in g.objects(shape, sh[kind]):
+                    out.append(Constraint(kind, self._n3(o)))
         if not inner:
             for o in g.objects(shape, sh["not"]):
                 self._check_params(o, _NOT_INNER_PARAMS, "inside sh:not ")
@@ -202,8 +237,7 @@ class _Compiler:
 
     # -- building checks ------------------------------------------------------
     def _check(self, shape, targets, path, constraint) -> Check:
-        shape_nt = None if isinstance(shape, self.rdflib.BNode) else shape.n3()
-        return Check(shape_nt, shape.n3(), targets, path, constraint, self._severity(shape), self._messages(shape),
+        return Check(shape.n3(), shape.n3(), targets, path, constraint, self._severity(shape), self._messages(shape),
                      self._generic(constraint, path))
 
     def _generic(self, c: Constraint, path: Path | None) -> str:
@@ -214,7 +248,7 @@ class _Compiler:
             term = _rdflib_term(nt)
             return term.n3(namespace_manager=nm) if isinstance(term, self.rdflib.URIRef) else str(term)
 
-        p = ("->" + s(path.predicate)) if path and not path.inverse else ""
+        p = ("->" + s(path.predicate)) if path and path.text is None and not path.inverse else ""
         if c.kind == "class":
             return f"Value does not have class {s(c.value)}"  # type: ignore[arg-type]
         if c.kind == "datatype":
@@ -233,6 +267,16 @@ class _Compiler:
             return f"Node {{focus}}{p} does not contain a value in the set: {[s(c.value)]}"  # type: ignore[arg-type]
         if c.kind == "not":
             return "Node {value} must not conform to shape {inner}"
+        if c.kind in ("minLength", "maxLength"):
+            return f"Value has {'less' if c.kind == 'minLength' else 'more'} than {c.value} characters"
+        if c.kind == "languageIn":
+            return f"Language of value {{value}} is not in {list(c.value)}"  # type: ignore[arg-type]
+        if c.kind == "uniqueLang":
+            return f"More than one value shares a language tag on {{focus}}{p}"
+        if c.kind == "closed":
+            return "Node {focus} is closed: it has a value on a property the shape does not allow"
+        if c.kind in _PAIR_PARAMS:
+            return f"Value {{value}} does not meet sh:{c.kind} {s(c.value)}"  # type: ignore[arg-type]
         return f"Value is not {c.kind} {s(c.value)}"  # type: ignore[arg-type]
 
     def _property_checks(self, pshape, targets) -> list[Check]:
@@ -251,27 +295,47 @@ class _Compiler:
                     continue
                 out.append(self._check(pshape, targets, path, Constraint(kind, n)))
         out.extend(self._check(pshape, targets, path, c) for c in self._value_constraints(pshape))
+        if self._true(pshape, "uniqueLang"):
+            out.append(self._check(pshape, targets, path, Constraint("uniqueLang", 1)))
+        return out
+
+    def _closed(self, shape) -> list[Constraint]:
+        from rdflib.collection import Collection
+
+        if not self._true(shape, "closed"):
+            return []
+        allowed = set()
+        for p in self.g.objects(shape, self.sh.property):
+            path = self.g.value(p, self.sh.path)
+            if isinstance(path, self.rdflib.URIRef):
+                allowed.add(path.n3())
+        for lst in self.g.objects(shape, self.sh.ignoredProperties):
+            allowed |= {self._n3(m) for m in Collection(self.g, lst)}
+        return [Constraint("closed", tuple(sorted(allowed)))]
+
+    def _unit(self, shape, targets) -> list[Check]:
+        """The checks of one targeted shape and its property shapes (UnsupportedShape if any part is outside)."""
+        if self.g.value(shape, self.sh.path) is not None:
+            return self._property_checks(shape, targets)
+        self._check_params(shape, _NODE_SHAPE_PARAMS, "")
+        out = [self._check(shape, targets, None, c) for c in (*self._value_constraints(shape), *self._closed(shape))]
+        for pshape in sorted(self.g.objects(shape, self.sh.property), key=str):
+            out.extend(self._property_checks(pshape, targets))
         return out
 
     def run(self) -> CompiledShapes:
         checks: list[Check] = []
-        shapes = self._shapes()
-        for shape in shapes:
+        unsupported: dict[str, str] = {}
+        for shape in self._shapes():
             if self._deactivated(shape):
-                continue  # pyshacl ignores it, whatever it uses
-            is_property = self.g.value(shape, self.sh.path) is not None
-            self._check_params(shape, _PROPERTY_SHAPE_PARAMS if is_property else _NODE_SHAPE_PARAMS, "")
-        for shape in shapes:
-            targets = self._targets(shape)
-            if not targets or self._deactivated(shape):
                 continue
-            if self.g.value(shape, self.sh.path) is not None:
-                checks.extend(self._property_checks(shape, targets))
-                continue
-            checks.extend(self._check(shape, targets, None, c) for c in self._value_constraints(shape))
-            for pshape in sorted(self.g.objects(shape, self.sh.property), key=str):
-                checks.extend(self._property_checks(pshape, targets))
-        return CompiledShapes(tuple(checks))
+            try:
+                targets = self._targets(shape)
+                if targets:
+                    checks.extend(self._unit(shape, targets))
+            except UnsupportedShape as exc:
+                unsupported[shape.n3()] = str(exc)
+        return CompiledShapes(tuple(checks), unsupported)
 
 
 # Datatypes whose literals pyshacl checks for ill-typed lexical forms (rdflib); checked in Python.

@@ -3,7 +3,7 @@
 ``validate_store(store)`` runs one SPARQL query per (shape, constraint) of
 :mod:`kgpub.validate.compiled` over the union of the store's graphs, which
 must hold the data and the ontology's class hierarchy.  Results stream; at
-most ``cap`` results are kept per (shape, constraint component) while all are
+most ``cap`` results are kept per (shape, constraint) while all are
 counted (:class:`CappedReport` says what was left out).  Results are traced to
 note file and line like :func:`kgpub.validate.shacl.validate` (report.Provenance),
 from the provenance triples of the kept results' nodes only.
@@ -27,7 +27,9 @@ from typing import Iterable, Iterator
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, RdfFormat, Store, Triple
 
 from ..vocab import KGO, OWL, PROV
+from ..errors import UnsupportedShape
 from .compiled import CompiledShapes, compile_shapes
+from .shapes import class_hierarchy, default_shapes, load_primekg_shapes
 from .report import Provenance, ValidationReport, ValidationResult, result_order
 from .sparql_constraints import WRAPPED_XSD, XSD_NS, Query, render
 
@@ -72,74 +74,67 @@ def compiled(shapes) -> CompiledShapes:
     return _compiled_for(id(shapes), shapes)
 
 
+def require_compiled(program: CompiledShapes) -> None:
+    """Raise UnsupportedShape when a shape did not compile (for callers with no other engine)."""
+    if program.unsupported:
+        shape, reason = sorted(program.unsupported.items())[0]
+        raise UnsupportedShape(f"{reason} ({len(program.unsupported)} shape(s) do not compile)", shape=shape)
+
+
 def validate_store(store: Store, *, shapes=None, cap: int | None = None) -> ValidationReport:
     """Validate the union of ``store``'s graphs (data + class hierarchy) with the compiled shapes.
 
     ``shapes``: rdflib Graph (default every ``shapes/*.ttl``) or :class:`CompiledShapes`.
-    ``cap``: keep at most this many results per (shape, constraint component), counting
+    ``cap``: keep at most this many results per (shape, constraint), counting
     all (``None`` keeps every result).
     """
-    from .shacl import _default_shapes
-
-    program = shapes if isinstance(shapes, CompiledShapes) else compiled(shapes if shapes is not None else _default_shapes())
+    program = shapes if isinstance(shapes, CompiledShapes) else compiled(shapes if shapes is not None else default_shapes())
     closure = _class_closure(store, program.classes())
-    kept: dict[tuple, set[tuple]] = {}
+    kept: list[dict[tuple, None]] = []  # per check: its (focus, value) results, each once
     totals: Counter = Counter()
     for check in program.checks:
         query = render(check, lambda c: closure[c])
         key = (check.shape_key, check.constraint.component, check.severity)
-        bucket = kept.setdefault(key, set())
-        for focus, value in _rows(store, query):
-            item = (focus, value)
+        bucket: dict[tuple, None] = {}
+        kept.append(bucket)
+        for item in _rows(store, query):
             if item in bucket:
                 continue
             if cap is None or len(bucket) < cap:
-                bucket.add(item)
-                totals[key] += 1
-            else:
-                totals[key] += 1  # counted, not kept (duplicates beyond the cap may be counted twice)
-    raws = [_raw(c, f, v) for c in program.checks for f, v in
-            kept.get((c.shape_key, c.constraint.component, c.severity), ())]
-    raws = list(dict.fromkeys(raws))
-    foci = {focus for bucket in kept.values() for focus, _value in bucket}
+                bucket[item] = None
+            totals[key] += 1  # counted whether kept or not (duplicates beyond the cap may be counted twice)
+    raws = [_raw(c, f, v, rpath) for c, bucket in zip(program.checks, kept) for f, v, _d, rpath in bucket]
+    foci = {item[0] for bucket in kept for item in bucket}
     provenance = Provenance(_provenance_triples(store, foci))
-    results = sorted({_attribute(r, provenance) for r in raws}, key=result_order)
+    results = sorted((_attribute(r, provenance) for r in raws), key=result_order)
     if cap is None:
         return ValidationReport(results)
     return CappedReport(results, totals=totals, cap=cap)
 
 
-def _rows(store: Store, query: Query) -> Iterator[tuple[object, object | None]]:
+def _rows(store: Store, query: Query) -> Iterator[tuple]:
+    """(focus, value, distinct, result path) per result row; the last three may be None."""
     solutions = store.query(query.sparql, use_default_graph_as_union=True)
     for sol in solutions:
         focus = sol["focus"]
         value = sol["value"] if query.has_value else None
         if query.keep is not None and not query.keep(value):
             continue
-        yield focus, value
+        yield (focus, value, sol["distinct"] if query.distinct else None,
+               sol["rpath"] if query.result_path else None)
 
 
-def _raw(check, focus, value) -> tuple:
+def _raw(check, focus, value, rpath=None) -> tuple:
     """A result as shacl._Raw: (severity, focus, path, value, message, shape, component), terms as N-Triples."""
-    focus_nt = str(_as_reported(unwrap(focus)))
-    value_nt = str(_as_reported(unwrap(value))) if value is not None else None
+    focus_nt = str(unwrap(focus))
+    value_nt = str(unwrap(value)) if value is not None else None
     if check.messages:
         message = check.messages[0]
     else:
         message = check.generic_message.replace("{focus}", _display(focus)).replace(
             "{value}", _display(value) if value is not None else "").replace("{inner}", "[...]")
-    path = check.path.result_path() if check.path else None
+    path = check.path.result_path() if check.path else (str(rpath) if rpath is not None else None)
     return (check.severity, focus_nt, path, value_nt, message, check.shape, check.constraint.component)
-
-
-def _as_reported(term):
-    """A literal in the lexical form pyshacl reports: rdflib's canonical form of well-typed XSD literals."""
-    if not (isinstance(term, Literal) and term.datatype.value.startswith(XSD_NS)):
-        return term
-    import rdflib
-
-    lexical = str(rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value)))
-    return term if lexical == term.value else Literal(lexical, datatype=term.datatype)
 
 
 def _display(term) -> str:
@@ -264,13 +259,8 @@ def validate_ntriples_files(files: list[Path], *, shapes=None, ontology: Iterabl
     temporary store goes (default the system temp dir).  Raises UnsupportedShape when a
     shape is outside the compiled subset.
     """
-    from .shacl import class_hierarchy
-
-    if shapes is None:
-        from .stream import load_primekg_shapes
-
-        shapes = load_primekg_shapes()
-    program = compiled(shapes)
+    program = compiled(shapes if shapes is not None else load_primekg_shapes())
+    require_compiled(program)
     tmp = Path(tempfile.mkdtemp(prefix="kgpub-store-", dir=workdir))
     try:
         store = Store(str(tmp / "store"))

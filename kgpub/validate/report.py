@@ -17,6 +17,8 @@ from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, seriali
 
 from ..diagnostics import Diagnostic, Severity
 from ..iris import short_hash
+from .paths import parse_text
+from .paths import to_triples as path_rdf
 from ..vocab import KGO, OWL, PREFIXES, PROV, RDF, SH, XSD
 
 _SEVERITY_WORD = {"Violation": "error", "Warning": "warning", "Info": "info"}
@@ -33,8 +35,9 @@ class ValidationResult:
     path: str | None
     value: str | None
     message: str
-    shape: str | None  # the source shape IRI; None for an anonymous (blank node) shape
+    shape: str | None  # the source shape: ``<iri>``, or ``_:label`` of a blank node of the shapes graph
     component: str  # the sh:sourceConstraintComponent IRI
+    details: tuple["ValidationResult", ...] = ()  # sh:detail: results of nested shapes that caused this one
 
     def key(self) -> tuple:
         """What identifies a result independently of how validation was run."""
@@ -58,13 +61,24 @@ def _strip(term: str | None) -> str:
 
 @dataclass
 class ValidationReport:
-    """The outcome of validation: ``conforms`` is False only when there is a sh:Violation."""
+    """The outcome of validation.
+
+    ``conforms`` follows SHACL 3.1: false as soon as there is any result, whatever its
+    severity.  ``has_violations`` is what exit codes use: warnings and infos alone pass.
+    ``fallbacks`` names each shape another engine validated and why (empty when the
+    compiled engine ran every shape).
+    """
 
     results: list[ValidationResult] = field(default_factory=list)
+    fallbacks: dict[str, str] = field(default_factory=dict)
 
     @property
     def conforms(self) -> bool:
-        return not any(r.severity == "Violation" for r in self.results)
+        return not self.results
+
+    @property
+    def has_violations(self) -> bool:
+        return any(r.severity == "Violation" for r in self.results)
 
     def counts(self) -> Counter:
         return Counter(r.severity for r in self.results)
@@ -108,30 +122,43 @@ class ValidationReport:
             Triple(report, RDF.type, SH.ValidationReport),
             Triple(report, SH.conforms, Literal("true" if self.conforms else "false", datatype=XSD.boolean)),
         ]
+        seen: dict[str, int] = {}
         for r in sorted(self.results, key=_sort_key):
-            node = BlankNode("r" + short_hash(*(str(x) for x in r.key())))
-            out.append(Triple(report, SH.result, node))
-            out.append(Triple(node, RDF.type, SH.ValidationResult))
-            out.append(Triple(node, SH.resultSeverity, SH[r.severity]))
-            out.append(Triple(node, SH.focusNode, _term(r.focus_node)))
-            out.append(Triple(node, SH.resultMessage, Literal(r.message)))
-            out.append(Triple(node, SH.sourceConstraintComponent, NamedNode(_strip(r.component))))
-            if r.path:
-                out.append(Triple(node, SH.resultPath, _term(r.path)))
-            if r.value:
-                out.append(Triple(node, SH.value, _term(r.value)))
-            if r.shape:
-                out.append(Triple(node, SH.sourceShape, _term(r.shape)))
-            if r.source_path:
-                out.append(Triple(node, KGO.sourcePath, Literal(r.source_path)))
-            if r.source_line:
-                out.append(Triple(node, KGO.sourceLine, Literal(str(r.source_line), datatype=XSD.positiveInteger)))
+            out.append(Triple(report, SH.result, _result_triples(r, out, seen)))
         return sorted(set(out), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
     def to_turtle(self) -> bytes:
         """Deterministic Turtle of :meth:`to_triples`."""
         prefixes = {"sh": str(SH), **PREFIXES}
         return serialize(self.to_triples(), format=RdfFormat.TURTLE, prefixes=prefixes)
+
+
+def _result_triples(r: ValidationResult, out: list[Triple], seen: dict[str, int], parent: str = "") -> BlankNode:
+    """Append the triples of one result (and its details) to ``out``; identical results stay distinct."""
+    base = short_hash(parent, *(str(x) for x in r.key()))
+    n = seen.get(base, 0)
+    seen[base] = n + 1
+    node = BlankNode("r" + (base if n == 0 else short_hash(base, str(n))))
+    out.append(Triple(node, RDF.type, SH.ValidationResult))
+    out.append(Triple(node, SH.resultSeverity, SH[r.severity]))
+    out.append(Triple(node, SH.focusNode, _term(r.focus_node)))
+    out.append(Triple(node, SH.resultMessage, Literal(r.message)))
+    out.append(Triple(node, SH.sourceConstraintComponent, NamedNode(_strip(r.component))))
+    if r.path:
+        path_node, path_triples = path_rdf(parse_text(r.path), node.value)
+        out.append(Triple(node, SH.resultPath, path_node))
+        out.extend(path_triples)
+    if r.value:
+        out.append(Triple(node, SH.value, _term(r.value)))
+    if r.shape:
+        out.append(Triple(node, SH.sourceShape, _term(r.shape)))
+    if r.source_path:
+        out.append(Triple(node, KGO.sourcePath, Literal(r.source_path)))
+    if r.source_line:
+        out.append(Triple(node, KGO.sourceLine, Literal(str(r.source_line), datatype=XSD.positiveInteger)))
+    for d in r.details:
+        out.append(Triple(node, SH.detail, _result_triples(d, out, seen, node.value)))
+    return node
 
 
 def result_order(r: ValidationResult) -> tuple:

@@ -60,6 +60,8 @@ class Query:
     sparql: str
     has_value: bool  # rows carry ?value (else the result has no sh:value, or the value is the focus)
     keep: Callable[[object], bool] | None = None  # Python test on the value term: is it a result?
+    distinct: bool = False  # rows carry ?distinct: results equal but for it are distinct results (sh:uniqueLang...)
+    result_path: bool = False  # rows carry ?rpath, the result's sh:resultPath (sh:closed)
 
 
 def render(check: Check, classes: Classes) -> Query:
@@ -73,6 +75,14 @@ def render(check: Check, classes: Classes) -> Query:
             q = (f"SELECT ?focus WHERE {{ {_focus(check.targets, classes)} "
                  f"FILTER NOT EXISTS {{ {_step(check.path, '?focus', stored(str(c.value)))} }} }}")
         return Query(check, q, has_value=False)
+    if c.kind == "uniqueLang":
+        return Query(check, _unique_lang(check, classes), has_value=False, distinct=True)
+    if c.kind in ("equals", "disjoint", "lessThan", "lessThanOrEquals"):
+        return _pair(check, classes)
+    if c.kind == "closed":
+        q = (f"SELECT ?focus ?value ?rpath WHERE {{ {_focus(check.targets, classes)} ?focus ?rpath ?value . "
+             f"FILTER(?rpath NOT IN ({', '.join(c.value) or '<urn:kgpub:none>'})) }}")  # type: ignore[arg-type]
+        return Query(check, q, has_value=True, result_path=True)
     keep: Callable[[object], bool] | None = None
     if c.kind == "pattern":
         cond, keep = "", _pattern_test(c.value)  # type: ignore[arg-type]
@@ -111,6 +121,13 @@ def fails(c: Constraint, v: str, classes: Classes) -> str:
     if c.kind in ("minInclusive", "maxInclusive", "minExclusive", "maxExclusive"):
         op = {"minInclusive": ">=", "maxInclusive": "<=", "minExclusive": ">", "maxExclusive": "<"}[c.kind]
         return f"COALESCE(!({_native(v)} {op} {c.value}), true)"
+    if c.kind == "minLength":
+        return f"(isBlank({v}) || STRLEN(STR({v})) < {c.value})"
+    if c.kind == "maxLength":
+        return f"(isBlank({v}) || STRLEN(STR({v})) > {c.value})"
+    if c.kind == "languageIn":
+        tests = " || ".join(f"langMatches(lang({v}), {_string(tag)})" for tag in c.value) or "false"  # type: ignore[union-attr]
+        return f"(!isLiteral({v}) || !({tests}))"
     if c.kind == "not":
         inner = [f"!({fails(k, v, classes)})" for k in c.value]  # type: ignore[union-attr]
         return "(" + (" && ".join(inner) or "true") + ")"
@@ -155,7 +172,46 @@ def _implied(targets: Sequence[Target], path: Path) -> bool:
 
 
 def _step(path: Path, focus: str, value: str) -> str:
+    if path.text is not None:
+        return f"{focus} {path.text} {value} ."
     return f"{value} {path.predicate} {focus} ." if path.inverse else f"{focus} {path.predicate} {value} ."
+
+
+def _string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _unique_lang(check: Check, classes: Classes) -> str:
+    """One row per (focus, language tag) that more than one value node uses."""
+    assert check.path is not None
+    inner = (f"{_focus(check.targets, classes)} {_step(check.path, '?focus', '?v')} "
+             f"BIND(LCASE(LANG(?v)) AS ?distinct) FILTER(?distinct != \"\")")
+    return (f"SELECT ?focus ?distinct WHERE {{ {{ SELECT ?focus ?distinct (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {inner} }} "
+            f"GROUP BY ?focus ?distinct }} FILTER(?n > 1) }}")
+
+
+def _pair(check: Check, classes: Classes) -> Query:
+    """sh:equals, sh:disjoint, sh:lessThan, sh:lessThanOrEquals: value nodes against the values of a property."""
+    c = check.constraint
+    other = str(c.value)
+    focus = _focus(check.targets, classes)
+    values = (f"{_step(check.path, '?focus', '?value')}" if check.path is not None else "BIND(?focus AS ?value)")
+    if c.kind == "equals":
+        if check.path is None:
+            mine, not_mine = "BIND(?focus AS ?value)", "FILTER(!sameTerm(?value, ?focus))"
+        else:
+            mine = _step(check.path, "?focus", "?value")
+            not_mine = f"FILTER NOT EXISTS {{ {mine} }}"
+        q = (f"SELECT ?focus ?value WHERE {{ {{ {focus} {mine} FILTER NOT EXISTS {{ ?focus {other} ?value }} }} "
+             f"UNION {{ {focus} ?focus {other} ?value {not_mine} }} }}")
+        return Query(check, q, has_value=True)
+    if c.kind == "disjoint":
+        q = f"SELECT ?focus ?value WHERE {{ {focus} {values} ?focus {other} ?value . }}"
+        return Query(check, q, has_value=True)
+    op = "<" if c.kind == "lessThan" else "<="
+    q = (f"SELECT ?focus ?value ?distinct WHERE {{ {focus} {values} ?focus {other} ?distinct . "
+         f"FILTER(COALESCE(!({_native('?value')} {op} {_native('?distinct')}), true)) }}")
+    return Query(check, q, has_value=True, distinct=True)
 
 
 def _cardinality(check: Check, classes: Classes) -> str:
@@ -195,27 +251,33 @@ def _pattern_test(p: Pattern) -> Callable[[object], bool]:
     return fails_pattern
 
 
-def _datatype_test(datatype_nt: str) -> Callable[[object], bool]:
-    import datetime
-    import decimal
+# XSD 1.1 Part 2 lexical spaces of the date/time types (sections 3.3.7-3.3.11), which rdflib
+# parses leniently ("2011-01-01" is accepted as an xsd:dateTime there).
+_YEAR, _MONTH, _DAY = r"-?([1-9][0-9]{3,}|0[0-9]{3})", r"(0[1-9]|1[0-2])", r"(0[1-9]|[12][0-9]|3[01])"
+_TIME = r"(([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?|24:00:00(\.0+)?)"
+_TZ = r"(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))?"
+_LEXICAL = {
+    "dateTime": f"{_YEAR}-{_MONTH}-{_DAY}T{_TIME}{_TZ}",
+    "date": f"{_YEAR}-{_MONTH}-{_DAY}{_TZ}",
+    "time": f"{_TIME}{_TZ}",
+    "gYear": f"{_YEAR}{_TZ}",
+    "gYearMonth": f"{_YEAR}-{_MONTH}{_TZ}",
+}
 
+
+def _datatype_test(datatype_nt: str) -> Callable[[object], bool]:
     import rdflib
+    from pyoxigraph import Literal
 
     iri = datatype_nt[1:-1]
-    xsd = "http://www.w3.org/2001/XMLSchema#"
-    python_type = {
-        "integer": int, "float": float, "decimal": decimal.Decimal, "boolean": bool,
-        "date": datetime.date, "time": datetime.time, "dateTime": datetime.datetime,
-    }.get(iri[len(xsd):]) if iri.startswith(xsd) else None
+    local = iri[len(XSD_NS):] if iri.startswith(XSD_NS) else ""
+    lexical = re.compile(_LEXICAL[local]) if local in _LEXICAL else None
 
     def fails_datatype(term) -> bool:
-        from pyoxigraph import Literal
-
-        if not isinstance(term, Literal) or term.datatype.value != WRAPPED_XSD + iri[len(XSD_NS):]:
+        if not isinstance(term, Literal) or term.datatype.value != WRAPPED_XSD + local:
             return True
-        lit = rdflib.Literal(term.value, datatype=rdflib.URIRef(iri))
-        if getattr(lit, "ill_typed", None) is True:
+        if lexical is not None and lexical.fullmatch(term.value) is None:
             return True
-        return python_type is not None and not isinstance(lit.value, python_type)
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(iri), normalize=False).ill_typed is True
 
     return fails_datatype

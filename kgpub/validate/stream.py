@@ -2,12 +2,16 @@
 
 The triples of ``DIST/primekg/part-*.nt.gz`` are spread over partitions by a
 hash of their subject (polars, vectorised), written to temporary files, then
-each partition is validated with pyshacl through :func:`kgpub.validate.shacl.validate`,
-together with the ``rdf:type`` triples of the nodes its triples point to.
-Results are kept for the partition's own subjects.  The shapes of
-``shapes/primekg.ttl`` look only at a focus node's own triples and the types
-of their objects, so the union of the partitions' results equals one
-whole-graph pyshacl run (tests/primekg checks it on a sample).
+each partition is validated together with the ``rdf:type`` triples of the nodes its
+triples point to: by the vectorised engine (:mod:`kgpub.validate.stream_engine`) when
+it supports every shape, else by :func:`kgpub.validate.shacl.validate` (the compiled
+engine, with its per-shape fallback).  Results are kept for the partition's own
+subjects.  The shapes of ``shapes/primekg.ttl`` look only at a focus node's own
+triples and the types of their objects, so the union of the partitions' results
+equals one whole-graph run (tests/primekg checks it on a sample).  Shapes that look
+further (paths of length two, ``sh:node`` on values...) need one partition
+(``triples_per_partition`` at least the data's size); ``ontology`` gives the class
+hierarchy (default ``ontology/*.ttl``).
 
 Memory is bounded by one shard file and one partition at a time.  Reports use
 :class:`kgpub.validate.report.ValidationReport`.
@@ -25,11 +29,15 @@ import polars as pl
 from pyoxigraph import RdfFormat, parse
 
 from ..errors import ConfigError
-from ..paths import ontology_dir, shapes_dir
+from ..paths import ontology_dir
 from ..vocab import RDF
 from .report import ValidationReport, ValidationResult, result_order
+from .shacl import validate
+from .shapes import PRIMEKG_SHAPES, class_hierarchy, load_primekg_shapes
+from .stream_engine import UnsupportedShapes, check, compile_shapes
 
-PRIMEKG_SHAPES = "primekg.ttl"
+__all__ = ["PRIMEKG_SHAPES", "StreamOptions", "data_files", "load_primekg_shapes", "validate_stream"]
+
 _TYPE = f"<{RDF.type.value}>"
 
 
@@ -107,18 +115,18 @@ def validate_stream(
     options: StreamOptions = StreamOptions(),
     progress: Callable[[int, int], None] | None = None,
     engine: str = "auto",
+    ontology: list | None = None,
 ) -> ValidationReport:
     """Validate the N-Triples shards of ``folder`` against ``shapes`` (default ``shapes/primekg.ttl``).
 
-    ``engine``: ``polars`` (vectorised, :mod:`kgpub.validate.stream_engine`), ``pyshacl``, or
-    ``auto`` (polars when the shapes only use what it supports).
+    ``engine``: ``polars`` (vectorised, :mod:`kgpub.validate.stream_engine`), ``compiled`` or
+    ``pyshacl`` (:func:`kgpub.validate.shacl.validate` per partition with that engine), or ``auto``
+    (polars when the shapes only use what it supports, else ``auto`` of shacl.validate).
     """
-    from .shacl import class_hierarchy, validate
-    from .stream_engine import UnsupportedShapes, check, compile_shapes
-
     folder = Path(folder)
     shapes_graph = shapes if shapes is not None else load_primekg_shapes()
-    ontology = [t for f in sorted(ontology_dir().glob("*.ttl")) for t in parse(path=str(f), format=RdfFormat.TURTLE)]
+    if ontology is None:
+        ontology = [t for f in sorted(ontology_dir().glob("*.ttl")) for t in parse(path=str(f), format=RdfFormat.TURTLE)]
     rules = None
     if engine in ("auto", "polars"):
         try:
@@ -127,29 +135,25 @@ def validate_stream(
         except UnsupportedShapes:
             if engine == "polars":
                 raise
-    results: set[ValidationResult] = set()
+    results: list[ValidationResult] = []
+    fallbacks: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="kgpub-validate-") as tmp:
         paths, types = partition(data_files(folder), Path(tmp), options)
         for n, path in enumerate(paths, start=1):
             frame = _split(_lines_of(path))
             path.unlink()
             if rules is not None:
-                results.update(check(rules, frame, types))
+                results.extend(check(rules, frame, types))
             else:
                 triples, subjects = _partition_triples(frame, types)
-                report = validate(triples, shapes=shapes_graph, ontology=ontology)
-                results.update(r for r in report.results if r.focus_node in subjects)
+                report = validate(triples, shapes=shapes_graph, ontology=ontology,
+                                  engine=engine)
+                fallbacks.update(report.fallbacks)
+                # one partition: every result (focus nodes need not be subjects, e.g. sh:targetNode)
+                results.extend(r for r in report.results if len(paths) == 1 or r.focus_node in subjects)
             if progress is not None:
                 progress(n, len(paths))
-    return ValidationReport(sorted(results, key=result_order))
-
-
-def load_primekg_shapes():
-    import rdflib
-
-    g = rdflib.Graph()
-    g.parse(shapes_dir() / PRIMEKG_SHAPES, format="turtle")
-    return g
+    return ValidationReport(sorted(results, key=result_order), fallbacks=fallbacks)
 
 
 def iter_results(report: ValidationReport) -> Iterator[ValidationResult]:

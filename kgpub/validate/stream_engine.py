@@ -5,8 +5,10 @@ node-level ``sh:class`` / ``sh:nodeKind sh:IRI``, and property shapes with an IR
 ``sh:class``, ``sh:nodeKind sh:IRI``, ``sh:minCount``, ``sh:maxCount``, ``sh:datatype``,
 ``sh:pattern``, each with ``sh:message``.  Results are built like pyshacl's (same focus node,
 path, value, message, source shape and component), so a partition checked here gives what
-pyshacl gives on it (tests/primekg compares both).  Shapes using anything else raise
-:class:`UnsupportedShapes`, and :mod:`kgpub.validate.stream` falls back to pyshacl.
+pyshacl gives on it (tests/primekg compares both).  Shapes using anything else, and any
+shape with targets that is not a ``sh:NodeShape`` (a targeted property shape, an untyped
+shape), raise :class:`UnsupportedShapes`, and :mod:`kgpub.validate.stream` validates each
+partition with :func:`kgpub.validate.shacl.validate` (the compiled engine) instead.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ class UnsupportedShapes(ConfigError):
 
 @dataclass(frozen=True)
 class PropertyRule:
-    shape: str | None
+    shape: str  # N-Triples form (``_:label`` for a blank node of the shapes graph)
     path: str
     classes: tuple[str, ...] = ()
     iri_only: bool = False
@@ -45,7 +47,7 @@ class PropertyRule:
 
 @dataclass(frozen=True)
 class NodeRule:
-    shape: str | None
+    shape: str  # N-Triples form (``_:label`` for a blank node of the shapes graph)
     target_classes: tuple[str, ...] = ()
     target_subjects_of: tuple[str, ...] = ()
     classes: tuple[str, ...] = ()
@@ -109,8 +111,14 @@ def compile_shapes(shapes_graph, subclass_pairs: list[tuple[str, str]]) -> list[
         values = list(shapes_graph.objects(node, S[name]))
         return values[0] if values else None
 
+    node_shapes = set(shapes_graph.subjects(RDF.type, S.NodeShape))
+    targeted = {s for p in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf")
+                for s in shapes_graph.subjects(S[p], None)}
+    targeted |= set(shapes_graph.subjects(RDF.type, rdflib.RDFS.Class)) | set(shapes_graph.subjects(RDF.type, rdflib.OWL.Class))
+    for shape in sorted(targeted - node_shapes, key=str):  # a property shape or an untyped shape with targets
+        raise UnsupportedShapes(f"{shape}: a shape with targets that is not typed sh:NodeShape")
     rules = []
-    for node in sorted(set(shapes_graph.subjects(RDF.type, S.NodeShape)), key=str):
+    for node in sorted(node_shapes, key=str):
         extra = local_names(node) - _SUPPORTED_NODE
         if extra:
             raise UnsupportedShapes(f"{node}: unsupported {sorted(extra)}")
@@ -123,7 +131,7 @@ def compile_shapes(shapes_graph, subclass_pairs: list[tuple[str, str]]) -> list[
             mn, mx, dt, pat = (single(prop, n) for n in ("minCount", "maxCount", "datatype", "pattern"))
             props.append(
                 PropertyRule(
-                    shape=_nt(prop) if isinstance(prop, rdflib.URIRef) else None,
+                    shape=_nt(prop),
                     path=_nt(path), classes=one_class(prop), iri_only=iri_only(prop),
                     min_count=int(mn) if mn is not None else None, max_count=int(mx) if mx is not None else None,
                     datatype=_nt(dt) if dt is not None else None, pattern=str(pat) if pat is not None else None,
@@ -132,7 +140,7 @@ def compile_shapes(shapes_graph, subclass_pairs: list[tuple[str, str]]) -> list[
             )
         rules.append(
             NodeRule(
-                shape=_nt(node) if isinstance(node, rdflib.URIRef) else None,
+                shape=_nt(node),
                 target_classes=tuple(sorted({c for t in shapes_graph.objects(node, S.targetClass) for c in closure(_nt(t))})),
                 target_subjects_of=tuple(sorted(_nt(t) for t in shapes_graph.objects(node, S.targetSubjectsOf))),
                 classes=one_class(node), iri_only=iri_only(node), message=message(node), properties=tuple(props),

