@@ -34,6 +34,8 @@ from .publish.manifest import GraphEntry
 from .stages.check import check_graphs
 from .stages.classify import classify
 from .stages.emit import EmitSettings, emit_notes
+from .grounding.sssom import write_sssom
+from .grounding.stage import load_grounder
 from .stages.index import index_records
 from .stages.read import read_notes
 from .stages.write import check_extra_dists, write_outputs
@@ -130,7 +132,8 @@ def build_garden(
     tick("read", read.files, read.files)
     minted = MintedTerms(minter, tables)
     classified = classify(read.notes, cfg.publish, tables, ids, log, minted)
-    indexed = index_records(classified, minter, tables, terms)
+    grounder = load_grounder(cfg.lexicons, ids, terms, log)
+    indexed = index_records(classified, minter, tables, terms, grounder)
     total = classified.published
     emitted = emit_notes(classified, indexed, EmitSettings(minter, ids, tables, cfg.site, minted), log, lambda done: tick("emit", done, total))
     graphs = emitted.graphs
@@ -165,6 +168,10 @@ def build_garden(
         report_turtle = result.report.to_turtle() if result.report is not None else None
         written = write_outputs(out_dir, graphs, cfg.base_iri, report_turtle, ontology_extra=cfg.extend.ontology, extra_dists=extra_dists, log=log)
         result.files, result.merged = written.files, written.merged
+        write_sssom(out_dir / "mappings.sssom.tsv", indexed.garden.grounding_rows, base_iri=cfg.base_iri,
+                    mapping_set_id=cfg.base_iri + "mappings.sssom.tsv", tool=f"kgpub {__version__}")
+        for ambiguous in indexed.garden.ambiguous:
+            log.warning("grounding", None, f"{ambiguous.text!r} is ambiguous ({', '.join(g.curie for g in ambiguous.groundings)}): related candidates only", code="grounding")
     result.graphs = len(graphs.graphs)
     result.triples = data_triples
     return result

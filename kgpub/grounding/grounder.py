@@ -27,7 +27,7 @@ from .model import SEMAPV, SKOS_EXACT, SKOS_RELATED, Grounding, LexiconEntry, Re
 from .normalise import loose_key, plain_key
 from .schemes import Schemes
 
-_TIERS = (("label", plain_key), ("synonym", plain_key), ("label", loose_key), ("synonym", loose_key))
+_TIERS = (("label", plain_key), ("synonym", plain_key), ("label", loose_key), ("synonym", loose_key))  # the order of _index
 _CONFIDENCE = (1.0, 0.9, 0.85, 0.75)
 
 
@@ -49,10 +49,11 @@ class Grounder:
                     for key in {plain_key(name.text), loose_key(name.text)}:
                         self._curated.setdefault(key, []).append(i)
                 continue
-            for tier, (kind, key_of) in enumerate(_TIERS):
-                for name in entry.names:
-                    if name.kind == kind:
-                        self._index[tier].setdefault(key_of(name.text), []).append((i, name.text))
+            for name in entry.names:
+                plain, loose = plain_key(name.text), loose_key(name.text)  # each key computed once
+                base = 0 if name.kind == "label" else 1
+                self._index[base].setdefault(plain, []).append((i, name.text))
+                self._index[base + 2].setdefault(loose, []).append((i, name.text))
 
     def ground(self, text: str, cls: str) -> Result:
         curated = self._ground_curated(text, cls)

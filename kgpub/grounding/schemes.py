@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import MappingError
@@ -25,6 +25,7 @@ class Scheme:
 class Schemes:
     rows: list[Scheme]
     terms: OntologyTerms
+    _accepted: dict[str, list[Scheme]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, terms: OntologyTerms, ids: Identifiers, path: Path | None = None) -> "Schemes":
@@ -40,6 +41,12 @@ class Schemes:
         return cls(rows, terms)
 
     def accepted(self, query_cls: str) -> list[Scheme]:
+        hit = self._accepted.get(query_cls)
+        if hit is None:
+            hit = self._accepted[query_cls] = self._compute_accepted(query_cls)
+        return hit
+
+    def _compute_accepted(self, query_cls: str) -> list[Scheme]:
         """Scheme rows of classes compatible with ``query_cls`` (itself, a subclass, a superclass below kgo:Entity)."""
         from pyoxigraph import NamedNode
 

@@ -20,6 +20,9 @@ from typing import Iterable
 
 from pyoxigraph import NamedNode
 
+from ..grounding.grounder import Grounder
+from ..grounding.model import SKOS_EXACT, Result
+from ..grounding.sssom import MappingRow
 from ..identifiers import Identifier
 from ..iris import IriMinter
 from ..model.entities import EntityNote, Link
@@ -86,8 +89,11 @@ class _UnionFind:
 class GardenIndex:
     """Implements :class:`kgpub.emit.context.EntityIndex` for the garden."""
 
-    def __init__(self, minter: IriMinter, tables: MappingTables, terms: OntologyTerms):
+    def __init__(self, minter: IriMinter, tables: MappingTables, terms: OntologyTerms, grounder: Grounder | None = None):
         self.minter = minter
+        self.grounder = grounder
+        self.grounding_rows: list[MappingRow] = []  # for DIST/mappings.sssom.tsv
+        self.ambiguous: list[Result] = []  # names that matched several entities: reported, never guessed
         self.tables = tables
         self.terms = terms
         self.entities: list[IndexedEntity] = []
@@ -112,9 +118,32 @@ class GardenIndex:
             matches.setdefault((predicate.value, ref.identifier.iri), (predicate, ref.identifier))
         for predicate, identifier in self.mapped(record.title, note_type.cls, aliases=record.aliases):
             matches.setdefault((predicate.value, identifier.iri), (predicate, identifier))
-        self.entities.append(
-            IndexedEntity(record, self.minter.entity(record.permalink), note_type.cls, sorted(matches.values(), key=_match_key))
-        )
+        own = self.minter.entity(record.permalink)
+        if not any(p == SKOS.exactMatch for p, _ in matches.values()):  # curated identifiers win over automatic ones
+            for predicate, identifier in self._grounded(own, record.title, note_type.cls, aliases=record.aliases):
+                matches.setdefault((predicate.value, identifier.iri), (predicate, identifier))
+        self.entities.append(IndexedEntity(record, own, note_type.cls, sorted(matches.values(), key=_match_key)))
+
+    def _ground(self, name: str, cls: NamedNode) -> Result | None:
+        if self.grounder is None:
+            return None
+        result = self.grounder.ground(name, cls.value)
+        if result.ambiguous:
+            self.ambiguous.append(result)
+        return result if result.groundings else None
+
+    def _grounded(self, subject: NamedNode, name: str, cls: NamedNode, *, aliases: Iterable[str] = (), label: str | None = None) -> list[Match]:
+        """Automatic groundings of ``name`` (else of the first alias that grounds), recorded for the SSSOM output."""
+        for each in (name, *aliases):
+            result = self._ground(each, cls)
+            if result is None:
+                continue
+            found: list[Match] = []
+            for g in result.groundings:
+                self.grounding_rows.append(MappingRow(subject.value, label or name, g))
+                found.append((SKOS.exactMatch if g.predicate == SKOS_EXACT else SKOS.relatedMatch, Identifier(*g.curie.split(":", 1), g.iri)))
+            return found
+        return []
 
     def add_private(self, note: Note) -> None:
         """Remember only the names a link could use to reach a private note."""
@@ -231,15 +260,27 @@ class GardenIndex:
         label = label or "unnamed"
         matches: tuple[Match, ...] = ()
         classes = [cls]
+        grounded_label = None
         if not private:
             matches = tuple(sorted(set(self.mapped(label, cls)), key=_match_key))
+            if not any(p == SKOS.exactMatch for p, _ in matches):
+                result = self._ground(label, cls)
+                primary = result.primary if result is not None else None
+                if primary is not None:  # one resource per identifier: named after the lexicon's label
+                    grounded_label = primary.label
+                    subject = self.minter.unresolved(grounded_label)
+                    found = []
+                    for g in result.groundings:  # type: ignore[union-attr]
+                        self.grounding_rows.append(MappingRow(subject.value, grounded_label, g))
+                        found.append((SKOS.exactMatch if g.predicate == SKOS_EXACT else SKOS.relatedMatch, Identifier(*g.curie.split(":", 1), g.iri)))
+                    matches = tuple(sorted(set(found), key=_match_key))
             for predicate, identifier in matches:
                 merged = self._by_identifier.get(identifier.iri) if predicate == SKOS.exactMatch else None
                 if merged is not None:
                     return Target(merged, label)
             classes.extend(self._mapped_categories(label, cls))
-        iri = self.minter.unresolved(label)
-        canonical_label = self._unresolved_labels.setdefault(iri, label)
+        iri = self.minter.unresolved(grounded_label or label)
+        canonical_label = self._unresolved_labels.setdefault(iri, grounded_label or label)
         return Target(iri, canonical_label, True, tuple(classes) + (KGO.UnresolvedEntity,), matches)
 
     def unresolved_iri(self, name: str) -> NamedNode | None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pyoxigraph import NamedNode
 
 from ..emit.publications import publication_iri
+from ..grounding.grounder import Grounder
 from ..iris import IriMinter
 from ..mapping.resolve import GardenIndex
 from ..mapping.tables import MappingTables
@@ -52,8 +53,8 @@ class Indexed:
     publications: PublicationIndex
 
 
-def index_records(classified: Classified, minter: IriMinter, tables: MappingTables, terms: OntologyTerms) -> Indexed:
-    garden = GardenIndex(minter, tables, terms)
+def index_records(classified: Classified, minter: IriMinter, tables: MappingTables, terms: OntologyTerms, grounder: Grounder | None = None) -> Indexed:
+    garden = GardenIndex(minter, tables, terms, grounder)
     publications = PublicationIndex()
     for note in classified.private:
         garden.add_private(note)

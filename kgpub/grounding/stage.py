@@ -1,0 +1,33 @@
+"""The grounding stage of a build: the lexicons a garden names (plus the bundled SSSOM table) -> a :class:`Grounder`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Protocol
+
+from ..diagnostics import DiagnosticLog
+from ..identifiers import Identifiers
+from ..mapping.terms import OntologyTerms
+from ..paths import mappings_dir
+from .grounder import Grounder
+from .cache import cached_read
+from .model import LexiconSource
+from .schemes import Schemes
+
+
+class LexiconSpecLike(Protocol):
+    """``kgpub.config.LexiconSpec``: a file, its format, optionally the CURIE prefix of its bare ids."""
+
+    path: Path
+    format: str
+    prefix: str | None
+
+
+def load_grounder(specs: Iterable[LexiconSpecLike], ids: Identifiers, terms: OntologyTerms, log: DiagnosticLog) -> Grounder:
+    """The bundled ``mappings/entities.sssom.tsv`` (curated) and each configured lexicon, in order."""
+    grounder = Grounder(Schemes.load(terms, ids), ids, terms)
+    sources = [LexiconSource(mappings_dir() / "entities.sssom.tsv", "sssom", curated=True)]
+    sources += [LexiconSource(Path(s.path), s.format, s.prefix, curated=s.format == "sssom") for s in specs]
+    for source in sources:
+        grounder.add(cached_read(source, ids, log))
+    return grounder
