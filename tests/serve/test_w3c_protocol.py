@@ -16,6 +16,8 @@ from rdflib.namespace import RDF, RDFS
 
 from serving import TOKEN, serve, write_graphs_dist
 
+pytestmark = pytest.mark.conformance  # run by `make conformance` (the W3C suite), not by `make test`
+
 SUITE = Path(__file__).resolve().parents[2].parent / "shared" / "conformance" / "sparql11-protocol"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
