@@ -1,6 +1,6 @@
 # `make test` installs what the tests need (Debian packages when run as root, Python packages) and runs them.
 PYTHON ?= python3
-APT_PACKAGES = virtuoso-opensource raptor2-utils default-jre-headless
+APT_PACKAGES = virtuoso-opensource raptor2-utils default-jre-headless chromium chromium-driver
 
 .PHONY: install test-deps test example
 
