@@ -121,8 +121,13 @@ class PagesApp:
         try:
             if fmt is HTML:
                 page = int(request.query_params.get("page", "1")) if request.query_params.get("page", "1").isdigit() else 1
-                body = await self.pages.resource(iri, page)
-                return self.html(body, headers=headers) if body is not None else self.error(404, f"Nothing is known about {iri}.")
+                found = await self.pages.resource(iri, page)
+                if found is None:
+                    return self.error(404, f"Nothing is known about {iri}.")
+                body, described = found
+                if not described:
+                    headers.pop("Link")
+                return self.html(body, headers=headers)
             data = await self.pages.description(iri, fmt)
         except QueryFailed as failure:
             return self.error(failure.status, str(failure))

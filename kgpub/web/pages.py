@@ -118,8 +118,9 @@ class Pages:
         facts = Facts(await self.sparql.select(sparql.bind_many("facts", names))) if names else Facts()
         return ViewBuilder(self.locations, facts, site_url=await self.site_url()).build(iri, triples)
 
-    async def resource(self, iri: str, page: int = 1, href: "PageLinks | None" = None) -> str | None:
-        """The HTML page of ``iri``, or None when the store knows nothing of it."""
+    async def resource(self, iri: str, page: int = 1, href: "PageLinks | None" = None) -> tuple[str, bool] | None:
+        """The HTML page of ``iri`` and whether it has a description in RDF (a class known only by
+        its instances has none); None when the store knows nothing of it."""
         links = href or PageLinks(self.locations)
         triples, counts = await asyncio.gather(self.triples(iri), self.counts(iri))
         if not triples and not any(counts.values()):
@@ -138,13 +139,13 @@ class Pages:
                          for p in [t.object] if t.predicate.value == str(KGO) + "sourcePath"), None)
             report = (await self.validation()).get(path, []) if path else []
         return self.render(
-            "resource.html", view=view, counts=counts, instances=instances, page=page, pages=pages,
+            "resource.html", described=bool(triples), view=view, counts=counts, instances=instances, page=page, pages=pages,
             term=term, local=self.locations.is_local(iri), links=links, report=report,
             ontology=await self.ontology_terms() if iri == ONTOLOGY_IRI else None,
-            formats=[(f, links.format(iri, f)) for f in FORMATS],
+            formats=[(f, links.format(iri, f)) for f in (FORMATS if triples else (HTML,))],
             query_href="/sparql?" + urlencode({"edit": _describe_query(iri)}),
             page_href=lambda n: links.page(iri, n),
-        )
+        ), bool(triples)
 
     async def counts(self, iri: str) -> dict[str, int]:
         rows = await self.sparql.select(sparql.bind("counts", iri))
