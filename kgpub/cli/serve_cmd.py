@@ -45,12 +45,15 @@ def serve(
 ) -> None:
     """Serve a build over the SPARQL 1.1 Protocol (loads only what changed since the last start)."""
     from ..errors import ConfigError, InputError
+    from ..publish.manifest import Manifest
     from ..publish.store import load_build
     from ..serve.app import AppSettings
     from ..serve.policy import Policy
     from ..serve.pool import PoolSettings
     from ..serve.run import ServerSettings, bind
     from ..serve.run import serve as run_server
+    from ..web.app import create_pages_app
+    from ..web.pages import PagesSettings
 
     token = os.environ.get("KGPUB_UPDATE_TOKEN")
     if allow_update and not token:
@@ -85,7 +88,9 @@ def serve(
                           writer_network=bool(allow_load) or allow_service))
     typer.echo(f"SPARQL endpoint: http://{where}/sparql ({executors} executors, "
                f"{memory >> 20} MiB each)", err=True)
+    pages = PagesSettings(base_iri=Manifest.read(dist).base_iri, public_url=public_url, dist=dist,
+                          timeout=timeout)
     try:
-        run_server(settings, sock)
+        run_server(settings, sock, lambda backend: create_pages_app(backend, pages))
     except KeyboardInterrupt:
         pass

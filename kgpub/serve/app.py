@@ -219,8 +219,10 @@ class _Headers:
 
     def _send(self, send):
         async def wrapped(message) -> None:
-            if message["type"] == "http.response.start":
-                message = {**message, "headers": [*message.get("headers", []), *self.extra]}
+            if message["type"] == "http.response.start":  # each header once: the pages app sets CORS too
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                message = {**message, "headers": headers + [h for h in self.extra if h[0] not in present]}
             await send(message)
         return wrapped
 

@@ -12,12 +12,14 @@ import contextlib
 import logging
 import socket
 from dataclasses import dataclass, field
+from typing import Callable
 
 import uvicorn
 import uvloop
 
 from ..errors import ConfigError
 from .app import ASGIApp, AppSettings, create_app
+from .backend import QueryBackend
 from .pool import PoolBackend, PoolSettings
 from .wire import BoundedHttpToolsProtocol
 
@@ -76,11 +78,13 @@ def uvicorn_config(app: ASGIApp, settings: ServerSettings) -> uvicorn.Config:
                           server_header=False, log_level="warning", proxy_headers=False)
 
 
-def serve(settings: ServerSettings, sock: socket.socket, pages: ASGIApp | None = None) -> None:
-    """Run until SIGINT/SIGTERM.  ``sock`` comes from :func:`bind`."""
+def serve(settings: ServerSettings, sock: socket.socket,
+          pages: Callable[[QueryBackend], ASGIApp] | None = None) -> None:
+    """Run until SIGINT/SIGTERM.  ``sock`` comes from :func:`bind`; ``pages`` makes the pages app
+    (``kgpub.web``) over the same executor pool as the SPARQL endpoint."""
     assert settings.pool is not None
     backend = PoolBackend(settings.pool)
-    app = _Lifespan(create_app(settings.app, backend, pages), backend)
+    app = _Lifespan(create_app(settings.app, backend, pages(backend) if pages else None), backend)
     server = uvicorn.Server(uvicorn_config(app, settings))
     with contextlib.closing(sock):
         uvloop.run(server.serve(sockets=[sock]))
