@@ -167,25 +167,14 @@ class Executor:
                         job["cap"], job["stream_after"])
         try:
             result.serialize(answer, PYOX_FORMATS[name])
-        except _Cut:
-            if answer.started:
+        except (_Cut, OSError, ValueError) as error:  # pyoxigraph may wrap the _Cut its writer raised
+            if answer.started:  # part of the answer is out: cut the stream
                 send(out, b"C", b"")
                 out.flush()
                 return
-            return fail(out, 422, f"the result is larger than the cap of {job['cap']} bytes; "
-                                  "add a LIMIT or ask for less")
-        except (OSError, ValueError) as error:
-            if isinstance(error.__context__, _Cut) or "_Cut" in str(error):
-                if answer.started:
-                    send(out, b"C", b"")
-                    out.flush()
-                    return
+            if isinstance(error, _Cut) or isinstance(error.__context__, _Cut) or "_Cut" in str(error):
                 return fail(out, 422, f"the result is larger than the cap of {job['cap']} bytes; "
                                       "add a LIMIT or ask for less")
-            if answer.started:
-                send(out, b"C", b"")
-                out.flush()
-                return
             return fail(out, 500, f"store error: {error}")
         answer.finish()
         out.flush()

@@ -175,12 +175,7 @@ class PoolBackend:
         """Start an executor to take the place of one that ended."""
         if self._closed or self.size >= self.settings.executors:
             return
-        try:
-            worker = await self._spawn(False)
-        except QueryFailed as error:
-            log.error("%s", error)
-            return
-        self._release(worker)
+        await self._spare()
 
     # -- leasing ---------------------------------------------------------------------------------
 
@@ -241,6 +236,7 @@ class PoolBackend:
             self._task(self._spare())
 
     async def _spare(self) -> None:
+        """Start one more executor and make it free (a failure to start is logged)."""
         try:
             worker = await self._spawn(False)
         except QueryFailed as error:
