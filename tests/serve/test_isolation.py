@@ -18,13 +18,17 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }
 PROBE = "SELECT ?o { <http://example.org/s42> ?p ?o }"
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    root = tmp_path_factory.mktemp("isolation")
-    s = serve(write_graphs_dist(root / "dist", DATA), root / "serve", "--timeout", "6", "--executors", "2",
-              "--max-result-mb", "0.5", "--memory-mb", "300")
+def _serve_data(tmp_path_factory, name: str, *options: str):
+    root = tmp_path_factory.mktemp(name)
+    s = serve(write_graphs_dist(root / "dist", DATA), root / "serve", *options)
     yield s
     s.stop()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    yield from _serve_data(tmp_path_factory, "isolation", "--timeout", "6", "--executors", "2",
+                           "--max-result-mb", "0.5", "--memory-mb", "300")
 
 
 def test_probe_stays_fast_while_four_runaway_queries_run(served):
@@ -77,11 +81,8 @@ def test_an_answer_past_the_cap_after_streaming_began_is_cut_not_completed(serve
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
-    root = tmp_path_factory.mktemp("tiny")
-    s = serve(write_graphs_dist(root / "dist", DATA), root / "serve", "--timeout", "4", "--executors", "1",
-              "--max-executors", "1", "--queue", "1")
-    yield s
-    s.stop()
+    yield from _serve_data(tmp_path_factory, "tiny", "--timeout", "4", "--executors", "1",
+                           "--max-executors", "1", "--queue", "1")
 
 
 def test_full_queue_is_refused_at_once_with_retry_after(tiny):
