@@ -75,6 +75,12 @@ class BuildResult:
     def exit_code(self) -> int:
         return 0 if self.conforms and not self.log.errors else 1
 
+    def one_line(self) -> str:
+        """The summary in one line (``kgpub build --watch`` prints one per rebuild)."""
+        validation = f", {self.report.summary().splitlines()[0]}" if self.report is not None else ""
+        return (f"{self.notes_published} notes published, {self.graphs} graphs, {self.triples} triples; "
+                f"{len(self.cache.emitted)} notes emitted again; {len(self.log.errors)} errors, {len(self.log.warnings)} warnings{validation}")
+
     def summary(self) -> str:
         lines = [
             f"notes: {self.notes_read} read = {self.notes_published} published + "
