@@ -31,8 +31,7 @@ from .mapping.terms import OntologyTerms
 from .ontology import load_ontology_quads
 from .publish.files import WrittenFiles
 from .publish.manifest import GraphEntry
-from .stages.cache import BuildCache, CacheStats, build_key, check_cached, emit_cached, keep_metadata, read_notes_cached
-from .stages.classify import classify
+from .stages.cache import BuildCache, CacheStats, build_key, check_cached, classify_cached, emit_cached, keep_metadata, read_notes_cached
 from .stages.emit import EmitSettings
 from .grounding.sssom import write_sssom
 from .grounding.stage import load_grounder
@@ -150,7 +149,7 @@ def build_garden(
     read = read_notes_cached(garden, cfg.files, log, old, new, stats)
     tick("read", read.files, read.files)
     minted = MintedTerms(minter, tables)
-    classified = classify(read.notes, cfg.publish, tables, ids, log, minted)
+    classified = classify_cached(new, cfg.publish, tables, ids, log, minted)
     grounder = load_grounder(cfg.lexicons, ids, terms, log)
     indexed = index_records(classified, minter, tables, terms, grounder)
     total = classified.published

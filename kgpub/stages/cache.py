@@ -34,11 +34,13 @@ from typing import Callable, Iterable, Sequence
 from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
 from .. import __version__
-from ..config import FileRules, GardenConfig
+from ..config import FileRules, GardenConfig, PublishMode
 from ..diagnostics import Diagnostic, DiagnosticLog
 from ..errors import NoteError
+from ..identifiers import Identifiers
 from ..mapping.fallback import MintedTerms
 from ..mapping.resolve import IndexedEntity
+from ..mapping.tables import MappingTables
 from ..model.notes import Note
 from ..paths import mappings_dir, ontology_dir, shapes_dir
 from ..publish.files import GraphSet, union_triples
@@ -48,7 +50,7 @@ from ..validate.report import Provenance, ValidationReport, result_order
 from ..validate.shacl import validate
 from ..vocab import RDF
 from .check import check_graphs, garden_shapes
-from .classify import ArticleRecord, Classified, ReferenceRecord
+from .classify import ArticleRecord, Classified, ReferenceRecord, claim_permalinks, classify_note
 from .emit import Edge, EmitSettings, Emitted, emit_notes, support_evidence
 from .index import Indexed
 from .read import ReadNotes
@@ -56,7 +58,7 @@ from .read import ReadNotes
 #: The folder of DIST holding the cache (not an output: push, serve and readers ignore it).
 CACHE_FOLDER = ".kgpub-cache"
 _CACHE_FILE = "build.pickle"
-_FORMAT = 1  # bump when the cached records change shape
+_FORMAT = 2  # bump when the cached records change shape
 
 
 def build_key(garden: Path, cfg: GardenConfig, *, validate: bool, extra_dists: Sequence[Path]) -> str:
@@ -84,11 +86,14 @@ def build_key(garden: Path, cfg: GardenConfig, *, validate: bool, extra_dists: S
 
 @dataclass
 class FileRecord:
-    """A note file as last read: the digest of its bytes, the note (``None``: unreadable) and its diagnostics."""
+    """A note file as last read: the digest of its bytes, the note (``None``: unreadable) and its diagnostics;
+    then what the note is (before permalink claims) and the diagnostics of classifying it."""
 
     digest: str
     note: Note | None
     diagnostics: list[Diagnostic]
+    classified: Classified | None = None
+    classify_diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
 @dataclass
@@ -173,6 +178,30 @@ def read_notes_cached(garden: Path, rules: FileRules, log: DiagnosticLog, old: B
         else:
             result.notes.append(record.note)
     return result
+
+
+# --- classify -------------------------------------------------------------------------------
+
+
+def classify_cached(new: BuildCache, mode: PublishMode, tables: MappingTables, ids: Identifiers, log: DiagnosticLog, minted: MintedTerms) -> Classified:
+    """:func:`kgpub.stages.classify.classify` of the notes read into ``new``, classifying again only the notes read again.
+
+    A reused entity note's type is looked up again in ``minted``, in reading order, so the build's
+    counts of note types are a full build's.
+    """
+    parts: list[tuple[Note, Classified]] = []
+    for record in new.files.values():
+        if record.note is None:
+            continue
+        if record.classified is None:
+            own = DiagnosticLog()
+            record.classified = classify_note(record.note, mode, tables, ids, own, minted)
+            record.classify_diagnostics = list(own)
+        elif record.classified.entities and record.note.type:
+            minted.note_type(record.note.type, record.note.location("type"))
+        log.extend(record.classify_diagnostics)
+        parts.append((record.note, record.classified))
+    return claim_permalinks(parts, log)
 
 
 # --- emit -----------------------------------------------------------------------------------
