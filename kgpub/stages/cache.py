@@ -46,9 +46,9 @@ from ..paths import mappings_dir, ontology_dir, shapes_dir
 from ..publish.files import GraphSet, union_triples
 from ..sources.citations import parse_reference_entry
 from ..sources.garden import check_permalinks, read_note, walk_garden
-from ..validate.report import Provenance, ValidationReport, result_order
+from ..validate.report import ValidationReport, result_order
 from ..validate.shacl import validate
-from ..vocab import RDF
+from ..vocab import KGO, OWL, PROV, RDF
 from .check import check_graphs, garden_shapes
 from .classify import ArticleRecord, Classified, ReferenceRecord, claim_permalinks, classify_note
 from .emit import Edge, EmitSettings, Emitted, emit_notes, support_evidence
@@ -350,21 +350,36 @@ def check_cached(graphs: GraphSet, extra_shapes: Sequence[Path], old: BuildCache
                     typed.add(q.subject)  # type: ignore[arg-type]
     if typed:
         dirty.update(t.subject for t in triples if t.object in typed)  # type: ignore[misc]
-    subset: list[Triple] = [t for t in triples if t.subject in dirty]
-    pointed = {t.object for t in subset if isinstance(t.object, (NamedNode, BlankNode)) and t.object not in dirty}
-    subset += [t for t in triples if t.predicate == RDF.type and t.subject in pointed]
+    subset = _validation_subset(triples, dirty)
     fresh = validate(subset, shapes=garden_shapes(extra_shapes)) if subset else ValidationReport([], old.results.fallbacks)
     foci = {str(node) for node in dirty}
-    provenance = Provenance(triples)
     results = [r for r in old.results.results if r.focus_node not in foci]
-    for r in fresh.results:
-        if r.focus_node in foci:
-            path, line = provenance.locate(r.focus_node, r.path, r.value)
-            results.append(replace(r, source_path=path, source_line=line))
+    results += [r for r in fresh.results if r.focus_node in foci]
     report = ValidationReport(sorted(results, key=result_order), fallbacks=fresh.fallbacks if subset else old.results.fallbacks)
     stats.validated_nodes = len(dirty)
     new.results = report
     return report
+
+
+def _validation_subset(triples: Sequence[Triple], dirty: set[NamedNode | BlankNode]) -> list[Triple]:
+    """What the results about ``dirty`` nodes are computed and located from: their triples, the types of the
+    nodes they point to, and the provenance pattern about them (axioms naming them, the notes they come from)."""
+    own: list[Triple] = []
+    axioms: set[NamedNode | BlankNode] = set()
+    for t in triples:
+        if t.subject in dirty:
+            own.append(t)
+        elif t.object in dirty and t.predicate in _AXIOM_ENDS:
+            axioms.add(t.subject)  # type: ignore[arg-type]
+    axiom_triples = [t for t in triples if t.subject in axioms and t.subject not in dirty]
+    notes = {t.object for t in [*own, *axiom_triples] if t.predicate == PROV.wasDerivedFrom}
+    pointed = {t.object for t in own if isinstance(t.object, (NamedNode, BlankNode))} - dirty
+    context = [t for t in triples if (t.subject in pointed and t.predicate == RDF.type)
+               or (t.subject in notes and t.subject not in dirty and t.predicate == KGO.sourcePath)]
+    return [*own, *axiom_triples, *dict.fromkeys(context)]
+
+
+_AXIOM_ENDS = (OWL.annotatedSource, OWL.annotatedTarget)
 
 
 def keep_metadata(graphs: GraphSet, new: BuildCache) -> None:

@@ -29,6 +29,8 @@ class Garden:
         self.path = root / "garden"
         shutil.copytree(source, self.path)
         self.digests: dict[str, str] = {}
+        self.validated: int | None = None  # nodes the last incremental build validated again (None: all)
+        self.warnings = 0  # SHACL warnings of the last build
 
     def note(self, relpath: str) -> Path:
         return self.path / relpath
@@ -49,6 +51,8 @@ class Garden:
         changed = {path for path, digest in graph_digests(self.root / "full").items() if self.digests.get(path) != digest}
         self.digests = graph_digests(self.root / "full")
         assert changed <= set(inc.cache.emitted)  # every note whose graph changed was emitted again
+        self.validated = inc.cache.validated_nodes
+        self.warnings = len(full.report.warnings) if full.report is not None else 0
         assert [str(d) for d in inc.log] == [str(d) for d in full.log]
         assert (inc.exit_code, inc.notes_read, inc.notes_published, inc.triples) == (full.exit_code, full.notes_read, full.notes_published, full.triples)
         assert len(full.cache.emitted) == full.notes_published and full.cache.reused == 0
@@ -123,11 +127,14 @@ def test_a_series_of_edits_gives_the_bytes_of_a_full_build(example: Garden) -> N
     assert '"PI3K-AKT cascade"' in (g.root / "inc" / "kg.nq").read_text()
 
     # an alias that makes a dangling link resolve
+    warnings = g.warnings
     dangling = linking(g.path, r"\[\[PDK1\]\]")
     assert dangling == {"protein/akt1-protein.md"} == mentioning(g.root / "full", B + "unresolved/pdk1")
     g.edit("gene/mtor.md", "title: mTOR", "aliases:\n- PDK1\ntitle: mTOR")
     assert g.build() == {"gene/mtor.md", *dangling}
     assert "unresolved/pdk1" not in (g.root / "inc" / "kg.nq").read_text()
+    assert g.warnings == warnings - 1  # "Link target has no published note" is gone
+    assert g.validated is not None and 0 < g.validated < 200  # the nodes of the two graphs, not the whole union
 
     # a renamed note file (its permalink is in its front matter): only the note itself
     shutil.move(g.note("gene/foxo1.md"), g.note("gene/foxo-1.md"))
