@@ -257,7 +257,7 @@ def emit_cached(
     for ref in classified.references:
         order.append((ref.note.relpath, inputs.reference(ref), settings.minter.note(ref.permalink)))
         if _stale(old, order[-1]):
-            dirty_refs.append(replace(ref, publication=replace(ref.publication, supports=())))  # claims: below, over every graph
+            dirty_refs.append(ref)
     dirty_entities = []
     for entity in indexed.garden.entities:
         order.append((entity.record.relpath, inputs.entity(entity), settings.minter.note(entity.record.permalink)))
@@ -272,7 +272,7 @@ def emit_cached(
     own_log = DiagnosticLog()
     scratch = replace(settings, minted=MintedTerms(settings.minter, settings.tables))  # the build's counts: NoteInputs.entity
     fresh = emit_notes(Classified(references=dirty_refs, articles=dirty_articles), indexed, scratch, own_log,
-                       tick, entities=dirty_entities, claims=False)
+                       tick, entities=dirty_entities, claims=False)  # supports: claims below, over every graph
     by_path: dict[str, list[Diagnostic]] = {}
     for d in own_log:
         by_path.setdefault(d.path, []).append(d)
