@@ -29,6 +29,7 @@ class Garden:
         self.path = root / "garden"
         shutil.copytree(source, self.path)
         self.digests: dict[str, str] = {}
+        self.evidence: set[str] = set()
         self.validated: int | None = None  # nodes the last incremental build validated again (None: all)
         self.warnings = 0  # SHACL warnings of the last build
 
@@ -49,8 +50,10 @@ class Garden:
         assert (self.root / "inc" / CACHE_FOLDER).is_dir()
         compare_folders(self.root / "full", self.root / "inc")
         changed = {path for path, digest in graph_digests(self.root / "full").items() if self.digests.get(path) != digest}
-        self.digests = graph_digests(self.root / "full")
-        assert changed <= set(inc.cache.emitted)  # every note whose graph changed was emitted again
+        evidence = self.evidence | with_evidence(self.root / "full")
+        self.digests, self.evidence = graph_digests(self.root / "full"), with_evidence(self.root / "full")
+        assert changed <= set(inc.cache.emitted) | evidence  # every note whose graph changed was emitted again,
+        # or received supports: evidence (matched every build, over every graph)
         self.validated = inc.cache.validated_nodes
         self.warnings = len(full.report.warnings) if full.report is not None else 0
         assert [str(d) for d in inc.log] == [str(d) for d in full.log]
@@ -84,6 +87,13 @@ def graph_digests(dist: Path) -> dict[str, str]:
     paths = {q.graph_name.value: q.object.value for q in quads if q.predicate == KGO.sourcePath}
     manifest = json.loads((dist / "manifest.json").read_text())
     return {paths[g["iri"]]: g["digest"] for g in manifest["graphs"] if g["iri"] in paths}
+
+
+def with_evidence(dist: Path) -> set[str]:
+    """The notes whose graph has ``kgo:evidence`` (from reference notes' ``supports:`` claims)."""
+    quads = list(parse(path=str(dist / "kg.nq"), format=RdfFormat.N_QUADS))
+    paths = {q.graph_name: q.object.value for q in quads if q.predicate == KGO.sourcePath}
+    return {paths[q.graph_name] for q in quads if q.predicate == KGO.evidence and q.graph_name in paths}
 
 
 def linking(garden: Path, pattern: str) -> set[str]:
@@ -152,6 +162,13 @@ def test_a_series_of_edits_gives_the_bytes_of_a_full_build(example: Garden) -> N
         "---\ntype: gene\ntitle: PDK2\ndg-publish: true\npermalink: /garden/dev_admin/gene/pdk2/\n---\n\n"
         "# PDK2\n\n## Relationships\n\nACTIVATES:: [[AKT1]]\n", encoding="utf-8")
     assert g.build() == {"gene/pdk2.md"}
+
+    # a reference note's supports: claim moves its evidence to other edges; only the reference note is emitted
+    manning = B + "publication/pubmed/17604717"
+    assert mentioning(g.root / "full", manning) >= {"gene/akt1.md"}
+    g.edit("reference/manning-2007-akt-downstream.md", "  predicate: INHIBITS\n  object: FOXO1", "  predicate: ACTIVATES\n  object: mTOR")
+    assert g.build() == {"reference/manning-2007-akt-downstream.md"}
+    assert "gene/mtor.md" in with_evidence(g.root / "full")
 
     # the garden's configuration: a full build
     (g.path / "kgpub.toml").write_text('[dataset]\ntitle = "Edited garden"\n', encoding="utf-8")
