@@ -271,8 +271,12 @@ def emit_cached(
 
     own_log = DiagnosticLog()
     scratch = replace(settings, minted=MintedTerms(settings.minter, settings.tables))  # the build's counts: NoteInputs.entity
+    index = indexed.garden
+    rows, ambiguous = len(index.grounding_rows), len(index.ambiguous)
     fresh = emit_notes(Classified(references=dirty_refs, articles=dirty_articles), indexed, scratch, own_log,
                        tick, entities=dirty_entities, claims=False)  # supports: claims below, over every graph
+    # NoteInputs.entity resolved every link once, in emission order: what resolving records is a full build's
+    del index.grounding_rows[rows:], index.ambiguous[ambiguous:]
     by_path: dict[str, list[Diagnostic]] = {}
     for d in own_log:
         by_path.setdefault(d.path, []).append(d)

@@ -208,3 +208,26 @@ def test_full_and_no_cache(example: Garden) -> None:
     again = build_garden(g.path, g.root / "inc", full=True)
     assert len(again.cache.emitted) == 17 and again.cache.validated_nodes is None
     assert build_garden(g.path, g.root / "inc").cache.emitted == []  # full=True wrote a new cache
+
+
+LEXICONS = Path(__file__).resolve().parents[1] / "grounding" / "fixtures"
+
+
+def test_grounded_garden_edits(tmp_path: Path) -> None:
+    """Links grounded by lexicons (FOXO only to related candidates): the SSSOM file and the diagnostics are a full build's."""
+    source = tmp_path / "source"
+    (source / "notes").mkdir(parents=True)
+    for name in ("hgnc_subset.tsv", "mondo_subset.obo"):
+        shutil.copy(LEXICONS / name, source / name)
+    (source / "kgpub.toml").write_text('[[lexicon]]\npath = "hgnc_subset.tsv"\nformat = "hgnc-tsv"\n\n'
+                                       '[[lexicon]]\npath = "mondo_subset.obo"\nformat = "obo"\n', encoding="utf-8")
+    notes = {"tp53": "TP53", "myc": "c-Myc"}
+    for stem, title in notes.items():
+        (source / "notes" / f"{stem}.md").write_text(
+            f"---\ntype: gene\ntitle: {title}\ndg-publish: true\npermalink: /gene/{stem}/\n---\n# {title}\n\n## Relationships\n"
+            "INHIBITED_BY:: [[FOXO]]\nASSOCIATED_WITH_CONDITION:: [[malignant neoplasm]]\n", encoding="utf-8")
+    g = Garden(source, tmp_path / "build")
+    assert g.build() == {"notes/tp53.md", "notes/myc.md"}
+    g.edit("notes/myc.md", "# c-Myc", "# c-Myc\n\nEdited.")
+    assert g.build() == {"notes/myc.md"}
+    assert "mondo:0004992" in (g.root / "inc" / "mappings.sssom.tsv").read_text()
