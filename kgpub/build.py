@@ -31,13 +31,11 @@ from .mapping.terms import OntologyTerms
 from .ontology import load_ontology_quads
 from .publish.files import WrittenFiles
 from .publish.manifest import GraphEntry
-from .stages.check import check_graphs
-from .stages.classify import classify
-from .stages.emit import EmitSettings, emit_notes
+from .stages.cache import BuildCache, CacheStats, build_key, check_cached, classify_cached, emit_cached, keep_metadata, read_notes_cached
+from .stages.emit import EmitSettings
 from .grounding.sssom import write_sssom
 from .grounding.stage import load_grounder
 from .stages.index import index_records
-from .stages.read import read_notes
 from .stages.write import check_extra_dists, write_outputs
 from .validate.shacl import ValidationReport
 
@@ -65,6 +63,7 @@ class BuildResult:
     report: ValidationReport | None = None
     files: WrittenFiles | None = None
     merged: list[GraphEntry] = field(default_factory=list)  # graphs listed from --with folders
+    cache: CacheStats = field(default_factory=CacheStats)  # what was read, emitted and validated again
 
     @property
     def conforms(self) -> bool:
@@ -74,6 +73,12 @@ class BuildResult:
     @property
     def exit_code(self) -> int:
         return 0 if self.conforms and not self.log.errors else 1
+
+    def one_line(self) -> str:
+        """The summary in one line (``kgpub build --watch`` prints one per rebuild)."""
+        validation = f", {self.report.summary().splitlines()[0]}" if self.report is not None else ""
+        return (f"{self.notes_published} notes published, {self.graphs} graphs, {self.triples} triples; "
+                f"{len(self.cache.emitted)} notes emitted again; {len(self.log.errors)} errors, {len(self.log.warnings)} warnings{validation}")
 
     def summary(self) -> str:
         lines = [
@@ -87,6 +92,7 @@ class BuildResult:
             lines.append("validation: " + self.report.summary(per_message=SUMMARY_LINES_PER_MESSAGE))
         for entry in self.merged:
             lines.append(f"with: {entry.iri} ({entry.triples} triples, {len(entry.files)} files)")
+        lines.append(self.cache.summary())
         if self.files is not None:
             lines.append(f"wrote: {', '.join(p.name for p in self.files.all())} in {self.out_dir}")
         return "\n".join(lines)
@@ -102,12 +108,19 @@ def build_garden(
     log: DiagnosticLog | None = None,
     progress: Progress | None = None,
     validate: bool = True,
+    cache: bool = True,
+    full: bool = False,
 ) -> BuildResult:
     """Build the linked data of the garden folder ``garden`` into ``out`` (``None``: check only, write nothing).
 
     ``config``: a :class:`GardenConfig`, a ``kgpub.toml`` path, or ``None`` for ``GARDEN/kgpub.toml``
     (the defaults when absent); ``base_iri`` overrides the configuration's.  Unreadable notes are
-    logged and skipped; the rest is published.  Raises :class:`ConfigError` only for unusable
+    logged and skipped; the rest is published.
+
+    With ``out``, the build keeps a cache in ``out/.kgpub-cache`` (:mod:`kgpub.stages.cache`) and
+    reads, emits and validates again only what changed since the last build; the files are the
+    same bytes as a full build's.  ``full=True`` ignores the cache (and writes a new one);
+    ``cache=False`` neither reads nor writes it.  Raises :class:`ConfigError` only for unusable
     options, configuration or data files.
     """
     garden = Path(garden)
@@ -128,14 +141,20 @@ def build_garden(
     terms = OntologyTerms.load()
     tick = progress or (lambda stage, done, total: None)
 
-    read = read_notes(garden, cfg.files, log)
+    key = build_key(garden, cfg, validate=validate, extra_dists=extra_dists)
+    use_cache = cache and out_dir is not None
+    old = BuildCache.open(out_dir, key) if use_cache and not full else BuildCache(key)  # type: ignore[arg-type]
+    new = BuildCache(key)
+    stats = result.cache
+    read = read_notes_cached(garden, cfg.files, log, old, new, stats)
     tick("read", read.files, read.files)
     minted = MintedTerms(minter, tables)
-    classified = classify(read.notes, cfg.publish, tables, ids, log, minted)
+    classified = classify_cached(new, cfg.publish, tables, ids, log, minted)
     grounder = load_grounder(cfg.lexicons, ids, terms, log)
     indexed = index_records(classified, minter, tables, terms, grounder)
     total = classified.published
-    emitted = emit_notes(classified, indexed, EmitSettings(minter, ids, tables, cfg.site, minted), log, lambda done: tick("emit", done, total))
+    settings = EmitSettings(minter, ids, tables, cfg.site, minted)
+    emitted = emit_cached(classified, indexed, settings, log, lambda done: tick("emit", done, total), old, new, stats)
     graphs = emitted.graphs
     result.notes_read = read.files
     result.notes_published = total
@@ -159,10 +178,11 @@ def build_garden(
     )
     metadata_graph = minter.graph("metadata")
     graphs.add(metadata_graph, dataset_quads(minter, metadata_graph, info), role="metadata")
+    keep_metadata(graphs, new)
 
     if validate:
         tick("validate", 0, 1)
-        result.report = check_graphs(graphs, cfg.extend.shapes)
+        result.report = check_cached(graphs, cfg.extend.shapes, old, new, stats)
         tick("validate", 1, 1)
     if out_dir is not None:
         report_turtle = result.report.to_turtle() if result.report is not None else None
@@ -172,6 +192,8 @@ def build_garden(
                     mapping_set_id=cfg.base_iri + "mappings.sssom.tsv", tool=f"kgpub {__version__}")
         for ambiguous in indexed.garden.ambiguous:
             log.warning("grounding", None, f"{ambiguous.text!r} is ambiguous ({', '.join(g.curie for g in ambiguous.groundings)}): related candidates only", code="grounding")
+        if use_cache:
+            new.save(out_dir)
     result.graphs = len(graphs.graphs)
     result.triples = data_triples
     return result

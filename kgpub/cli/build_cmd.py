@@ -38,7 +38,7 @@ def _check_out(out: Path) -> None:
 
 
 def _run(command: str, garden: Path, out: Path | None, config: Path | None, base_iri: str | None,
-         with_dists: list[Path], validate: bool, form: str) -> None:
+         with_dists: list[Path], validate: bool, form: str, *, cache: bool = True, full: bool = False, watch: bool = False) -> None:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -83,7 +83,8 @@ def _run(command: str, garden: Path, out: Path | None, config: Path | None, base
             progress.update(tasks[stage], completed=done, total=total or None)
 
         try:
-            result = build_garden(garden, out, config=cfg, base_iri=base_iri, extra_dists=with_dists, log=log, progress=tick, validate=validate)
+            result = build_garden(garden, out, config=cfg, base_iri=base_iri, extra_dists=with_dists, log=log, progress=tick,
+                                  validate=validate, cache=cache, full=full)
         except OSError as error:
             _usage(command, f"{error.filename or out}: {error.strerror or error}")
     if form == "github":  # annotations on stdout (the validation results too); the summary on stderr
@@ -96,7 +97,37 @@ def _run(command: str, garden: Path, out: Path | None, config: Path | None, base
         for line in log.render():
             print(line, file=sys.stderr)
     print(result.summary(), file=sys.stderr)
+    if watch and out is not None:
+        _watch(garden, out, config, base_iri, with_dists, validate, cache, [*cfg.extend.mappings, *cfg.extend.ontology, *cfg.extend.shapes, *(x.path for x in cfg.lexicons)])
+        raise typer.Exit(0)
     raise typer.Exit(result.exit_code)
+
+
+def _watch(garden: Path, out: Path, config: Path | None, base_iri: str | None, with_dists: list[Path], validate: bool,
+           cache: bool, also: list[Path]) -> None:
+    """Rebuild after each burst of saves, one summary line each (the configuration is read again each time); Ctrl-C ends."""
+    import time
+
+    from ..build import build_garden
+    from ..errors import ConfigError, ConfigFileError
+    from ..watch import watch_garden
+
+    print(f"watching {garden} (Ctrl-C to stop)", file=sys.stderr, flush=True)
+
+    def rebuild(changed: set[Path]) -> None:
+        start = time.perf_counter()
+        try:
+            result = build_garden(garden, out, config=config, base_iri=base_iri, extra_dists=with_dists, validate=validate, cache=cache)
+        except ConfigFileError as error:
+            for d in error.diagnostics:
+                print(d, file=sys.stderr, flush=True)
+            return
+        except (ConfigError, OSError) as error:
+            print(f"kgpub build: {error}; waiting for the next change", file=sys.stderr, flush=True)
+            return
+        print(f"rebuilt in {time.perf_counter() - start:.2f} s after {len(changed)} change(s): {result.one_line()}", file=sys.stderr, flush=True)
+
+    watch_garden(garden, out, rebuild, also=[*([config] if config else []), *also])
 
 
 def build(
@@ -107,9 +138,12 @@ def build(
     with_dists: list[Path] = typer.Option([], "--with", help="List the graphs of another output folder (e.g. DIST/primekg from `kgpub import primekg`) in the manifest; they are not loaded or validated here."),
     no_validate: bool = typer.Option(False, "--no-validate", help="Skip SHACL validation (an earlier validation.ttl is removed)."),
     form: str = typer.Option("text", "--format", help="Diagnostics as 'text' (path:line: severity: message) or 'github' annotations."),
+    full: bool = typer.Option(False, "--full", help="Ignore the cache of earlier builds in OUT/.kgpub-cache (a new one is written)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the cache: a full build."),
+    watch: bool = typer.Option(False, "--watch", help="After the build, rebuild on each save (one summary line per rebuild); Ctrl-C stops."),
 ) -> None:
-    """Build the knowledge graph of a garden."""
-    _run("build", garden, out, config, base_iri, with_dists, not no_validate, form)
+    """Build the knowledge graph of a garden (again: only what changed since the last build into OUT)."""
+    _run("build", garden, out, config, base_iri, with_dists, not no_validate, form, cache=not no_cache, full=full, watch=watch)
 
 
 def check(

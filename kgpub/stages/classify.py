@@ -9,6 +9,7 @@ error.  Every note read ends in exactly one of ``private``, ``skipped`` or a pub
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterable
 
 from ..config import PublishMode
 from ..diagnostics import DiagnosticLog
@@ -59,46 +60,50 @@ def note_permalink(note: Note, note_type: str) -> str:
 
 
 def classify(notes: list[Note], mode: PublishMode, tables: MappingTables, ids: Identifiers, log: DiagnosticLog, minted: MintedTerms) -> Classified:
+    return claim_permalinks(((note, classify_note(note, mode, tables, ids, log, minted)) for note in notes), log)
+
+
+def classify_note(note: Note, mode: PublishMode, tables: MappingTables, ids: Identifiers, log: DiagnosticLog, minted: MintedTerms) -> Classified:
+    """What one note is, before permalink claims: a :class:`Classified` holding it in exactly one list."""
+    result = Classified()
+    decision = decide(note, mode)
+    if decision.warning:
+        log.warning(note.relpath, decision.line, decision.warning, code="publish")
+    if not decision.published:
+        result.private.append(note)
+    elif reference_reader.is_reference_note(note):
+        result.references.append(ReferenceRecord(note, reference_reader.read_reference_note(note, log), note_permalink(note, "reference")))
+    elif article_reader.looks_like_article(note) or (note.type or "").lower() == "article":
+        result.articles.append(ArticleRecord(note, article_reader.read_article(note, log), note_permalink(note, "article")))
+    elif (minted.note_type(note.type, note.location("type")) if note.type else None) is None:  # unmapped: kgo:Entity
+        result.skipped.append(note)
+        if not note.has_front_matter:
+            log.error(note.relpath, 1, "no front matter and not an article; note skipped", code="type")
+        elif note.type is None:
+            log.error(note.relpath, 1, "front matter has no 'type'; note skipped", code="type")
+        else:
+            log.error(note.relpath, note.key_lines.get("type"), f"unknown note type {note.type!r} (not in mappings/note_types.tsv); note skipped", code="type")
+    else:
+        result.entities.append(read_entity_note(note, tables, ids, log))
+    return result
+
+
+def claim_permalinks(parts: Iterable[tuple[Note, Classified]], log: DiagnosticLog) -> Classified:
+    """The notes' classifications in one; a published note whose permalink an earlier one claimed is skipped."""
     result = Classified()
     claims: dict[str, str] = {}
-
-    def claim(note: Note, permalink: str) -> bool:
-        key = permalink_key(permalink)
-        if key in claims:
-            log.error(note.relpath, note.key_lines.get(note.permalink_key or "permalink"), f"permalink already used by {claims[key]}; note skipped", code="permalink")
-            result.skipped.append(note)
-            return False
-        claims[key] = note.relpath
-        return True
-
-    for note in notes:
-        decision = decide(note, mode)
-        if decision.warning:
-            log.warning(note.relpath, decision.line, decision.warning, code="publish")
-        if not decision.published:
-            result.private.append(note)
-            continue
-        if reference_reader.is_reference_note(note):
-            permalink = note_permalink(note, "reference")
-            if claim(note, permalink):
-                result.references.append(ReferenceRecord(note, reference_reader.read_reference_note(note, log), permalink))
-            continue
-        if article_reader.looks_like_article(note) or (note.type or "").lower() == "article":
-            permalink = note_permalink(note, "article")
-            if claim(note, permalink):
-                result.articles.append(ArticleRecord(note, article_reader.read_article(note, log), permalink))
-            continue
-        note_type = minted.note_type(note.type, note.location("type")) if note.type else None  # unmapped: kgo:Entity
-        if note_type is None:
-            result.skipped.append(note)
-            if not note.has_front_matter:
-                log.error(note.relpath, 1, "no front matter and not an article; note skipped", code="type")
-            elif note.type is None:
-                log.error(note.relpath, 1, "front matter has no 'type'; note skipped", code="type")
-            else:
-                log.error(note.relpath, note.key_lines.get("type"), f"unknown note type {note.type!r} (not in mappings/note_types.tsv); note skipped", code="type")
-            continue
-        record = read_entity_note(note, tables, ids, log)
-        if claim(note, record.permalink):
-            result.entities.append(record)
+    for note, part in parts:
+        permalink = next(iter([*(r.permalink for r in part.references), *(a.permalink for a in part.articles), *(e.permalink for e in part.entities)]), None)
+        if permalink is not None:
+            key = permalink_key(permalink)
+            if key in claims:
+                log.error(note.relpath, note.key_lines.get(note.permalink_key or "permalink"), f"permalink already used by {claims[key]}; note skipped", code="permalink")
+                result.skipped.append(note)
+                continue
+            claims[key] = note.relpath
+        result.entities += part.entities
+        result.references += part.references
+        result.articles += part.articles
+        result.private += part.private
+        result.skipped += part.skipped
     return result

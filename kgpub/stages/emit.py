@@ -8,7 +8,7 @@ matching edges' axioms.  With a site URL, each note and its topic link to their 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator, Mapping
 
 from pyoxigraph import NamedNode, Quad
 
@@ -30,7 +30,7 @@ from ..model.notes import Note
 from ..publish.files import GraphSet
 from ..sources.citations import parse_reference_entry
 from ..vocab import KGO
-from .classify import Classified
+from .classify import Classified, ReferenceRecord
 from .index import Indexed
 
 Edge = tuple[NamedNode, NamedNode, NamedNode]
@@ -53,7 +53,18 @@ class Emitted:
     edges: dict[Edge, list[NamedNode]] = field(default_factory=dict)
 
 
-def emit_notes(classified: Classified, indexed: Indexed, settings: EmitSettings, log: DiagnosticLog, tick: Callable[[int], None]) -> Emitted:
+def emit_notes(
+    classified: Classified,
+    indexed: Indexed,
+    settings: EmitSettings,
+    log: DiagnosticLog,
+    tick: Callable[[int], None],
+    *,
+    entities: Iterable[IndexedEntity] | None = None,
+    claims: bool = True,
+) -> Emitted:
+    """The graphs of ``classified``'s notes; ``entities``: the entity notes to emit (default every one of
+    the index); ``claims=False`` leaves the ``supports:`` claims to :func:`support_evidence`."""
     emitter = _Emitter(settings, indexed, log)
     done = 0
     for ref in classified.references:
@@ -67,7 +78,7 @@ def emit_notes(classified: Classified, indexed: Indexed, settings: EmitSettings,
         emitter.out.graphs.add(ctx.graph, quads)
         done += 1
         tick(done)
-    for entity in indexed.garden.entities:
+    for entity in indexed.garden.entities if entities is None else entities:
         emitter.out.graphs.add(*emitter.entity_graph(entity))
         done += 1
         tick(done)
@@ -81,8 +92,30 @@ def emit_notes(classified: Classified, indexed: Indexed, settings: EmitSettings,
         emitter.out.graphs.add(ctx.graph, quads)
         done += 1
         tick(done)
-    emitter.attach_support_claims(classified)
+    if claims:
+        for quad in support_evidence(classified.references, indexed, settings, emitter.out.edges, log):
+            emitter.out.graphs.add(quad.graph_name, [quad])
     return emitter.out
+
+
+def support_evidence(
+    references: Iterable[ReferenceRecord], indexed: Indexed, settings: EmitSettings, edges: Mapping[Edge, list[NamedNode]], log: DiagnosticLog
+) -> Iterator[Quad]:
+    """``supports:`` claims of reference notes -> ``kgo:evidence`` on the matching edges' axioms (in the edges' graphs)."""
+    s = settings
+    for ref in references:
+        if not ref.publication.supports:
+            continue
+        pub_iri = publication_iri(ref.publication, s.minter)
+        for claim in ref.publication.supports:
+            found = match_claim(claim, indexed.garden, s.tables, s.ids, edges)
+            if not found:
+                log.warning(claim.location.path, claim.location.line, f"supports: no edge {claim.subject} {claim.predicate} {claim.object} in the garden", code="evidence")
+                continue
+            for (subject, predicate, obj), graphs in found:
+                for graph in graphs:
+                    axiom = EmitContext.axiom_node(graph, subject, predicate, obj)
+                    yield Quad(axiom, KGO.evidence, pub_iri, graph)
 
 
 class _Emitter:
@@ -144,20 +177,3 @@ class _Emitter:
                 iri = publication_iri(pub, self.settings.minter)
                 yield from publication_quads(pub, ctx)
             yield ctx.quad(entity.iri, KGO.hasReference, iri)
-
-    def attach_support_claims(self, classified: Classified) -> None:
-        """``supports:`` claims of reference notes -> ``kgo:evidence`` on the matching edges' axioms."""
-        s = self.settings
-        for ref in classified.references:
-            if not ref.publication.supports:
-                continue
-            pub_iri = publication_iri(ref.publication, s.minter)
-            for claim in ref.publication.supports:
-                edges = match_claim(claim, self.indexed.garden, s.tables, s.ids, self.out.edges)
-                if not edges:
-                    self.log.warning(claim.location.path, claim.location.line, f"supports: no edge {claim.subject} {claim.predicate} {claim.object} in the garden", code="evidence")
-                    continue
-                for (subject, predicate, obj), graphs in edges:
-                    for graph in graphs:
-                        axiom = EmitContext.axiom_node(graph, subject, predicate, obj)
-                        self.out.graphs.add(graph, [Quad(axiom, KGO.evidence, pub_iri, graph)])

@@ -1,0 +1,233 @@
+"""Incremental builds: after each edit of a garden, the cached build writes the same bytes as a full build,
+and emits again exactly the notes the edit concerns (so a cache that is ignored, or reused where it
+must not be, fails)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from pyoxigraph import NamedNode, RdfFormat, parse
+
+from kgpub.build import BuildResult, build_garden
+from kgpub.stages.cache import CACHE_FOLDER
+from kgpub.vocab import KGO
+
+B = "https://example.org/kg/"
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+class Garden:
+    """A copy of a garden, built after each edit into ``inc`` (with the cache) and ``full`` (without)."""
+
+    def __init__(self, source: Path, root: Path):
+        self.root = root
+        self.path = root / "garden"
+        shutil.copytree(source, self.path)
+        self.digests: dict[str, str] = {}
+        self.evidence: set[str] = set()
+        self.validated: int | None = None  # nodes the last incremental build validated again (None: all)
+        self.warnings = 0  # SHACL warnings of the last build
+
+    def note(self, relpath: str) -> Path:
+        return self.path / relpath
+
+    def edit(self, relpath: str, old: str, new: str) -> None:
+        path = self.note(relpath)
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{relpath}: {old!r} not found"
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    def build(self) -> set[str]:
+        """Build both ways, compare every file, return the paths of the notes emitted again."""
+        inc = build_garden(self.path, self.root / "inc")
+        full = build_garden(self.path, self.root / "full", cache=False)
+        assert not (self.root / "full" / CACHE_FOLDER).exists()
+        assert (self.root / "inc" / CACHE_FOLDER).is_dir()
+        compare_folders(self.root / "full", self.root / "inc")
+        changed = {path for path, digest in graph_digests(self.root / "full").items() if self.digests.get(path) != digest}
+        evidence = self.evidence | with_evidence(self.root / "full")
+        self.digests, self.evidence = graph_digests(self.root / "full"), with_evidence(self.root / "full")
+        assert changed <= set(inc.cache.emitted) | evidence  # every note whose graph changed was emitted again,
+        # or received supports: evidence (matched every build, over every graph)
+        self.validated = inc.cache.validated_nodes
+        self.warnings = len(full.report.warnings) if full.report is not None else 0
+        assert [str(d) for d in inc.log] == [str(d) for d in full.log]
+        assert (inc.exit_code, inc.notes_read, inc.notes_published, inc.triples) == (full.exit_code, full.notes_read, full.notes_published, full.triples)
+        assert len(full.cache.emitted) == full.notes_published and full.cache.reused == 0
+        return set(inc.cache.emitted)
+
+
+def compare_folders(full: Path, inc: Path) -> None:
+    def files(root: Path) -> dict[str, bytes]:
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
+                if p.is_file() and CACHE_FOLDER not in p.relative_to(root).parts}
+
+    a, b = files(full), files(inc)
+    assert sorted(a) == sorted(b)
+    assert {"kg.nq", "kg.ttl", "validation.ttl", "manifest.json", "mappings.sssom.tsv", "ontology.ttl"} <= set(a)
+    different = [name for name in a if a[name] != b[name]]
+    assert not different, f"incremental output differs from a full build in {different}"
+
+
+def mentioning(dist: Path, iri: str) -> set[str]:
+    """The notes (paths in the garden) whose graph in ``dist/kg.nq`` has ``iri`` as an object."""
+    quads = list(parse(path=str(dist / "kg.nq"), format=RdfFormat.N_QUADS))
+    paths = {q.graph_name: q.object.value for q in quads if q.predicate == KGO.sourcePath}
+    return {paths[q.graph_name] for q in quads if isinstance(q.object, NamedNode) and q.object.value == iri and q.graph_name in paths}
+
+
+def graph_digests(dist: Path) -> dict[str, str]:
+    """The digest of each note's graph in ``dist``'s manifest, by the note's path in the garden."""
+    quads = parse(path=str(dist / "kg.nq"), format=RdfFormat.N_QUADS)
+    paths = {q.graph_name.value: q.object.value for q in quads if q.predicate == KGO.sourcePath}
+    manifest = json.loads((dist / "manifest.json").read_text())
+    return {paths[g["iri"]]: g["digest"] for g in manifest["graphs"] if g["iri"] in paths}
+
+
+def with_evidence(dist: Path) -> set[str]:
+    """The notes whose graph has ``kgo:evidence`` (from reference notes' ``supports:`` claims)."""
+    quads = list(parse(path=str(dist / "kg.nq"), format=RdfFormat.N_QUADS))
+    paths = {q.graph_name: q.object.value for q in quads if q.predicate == KGO.sourcePath}
+    return {paths[q.graph_name] for q in quads if q.predicate == KGO.evidence and q.graph_name in paths}
+
+
+def linking(garden: Path, pattern: str) -> set[str]:
+    """Notes whose text matches ``pattern`` (the notes that link by a name)."""
+    rx = re.compile(pattern, re.IGNORECASE)
+    return {p.relative_to(garden).as_posix() for p in garden.rglob("*.md") if rx.search(p.read_text(encoding="utf-8"))}
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Garden:
+    return Garden(EXAMPLES / "garden", tmp_path)
+
+
+@pytest.fixture
+def primekg(tmp_path: Path) -> Garden:
+    return Garden(EXAMPLES / "primekg-garden", tmp_path)
+
+
+def test_a_series_of_edits_gives_the_bytes_of_a_full_build(example: Garden) -> None:
+    g = example
+    first = g.build()
+    assert len(first) == 17  # every published note (the private one is not)
+    assert g.build() == set()  # nothing changed: nothing emitted, the same files
+
+    # a note's body
+    g.edit("gene/pten.md", "one of the commonest events", "one of the most common events")
+    assert g.build() == {"gene/pten.md"}
+
+    # a relationship
+    g.edit("gene/pten.md", "ASSOCIATED_WITH_CONDITION:: [[Cancer]]", "ASSOCIATED_WITH_CONDITION:: [[Type 2 Diabetes]]")
+    assert g.build() == {"gene/pten.md"}
+    assert "/condition/type-2-diabetes" in (g.root / "inc" / "kg.ttl").read_text()
+
+    # a retitled note: the notes whose links resolve to it (by permalink or name) get the new label
+    pathway = B + "garden/dev_admin/pathway/pi3k-akt-signaling"
+    # (protein/akt1-protein.md names it by an identifier it shares: its target keeps the link's label)
+    linkers = {"gene/akt1.md", "gene/pten.md", "protein/pten-protein.md"}
+    assert linkers < mentioning(g.root / "full", pathway)
+    g.edit("pathway/pi3k-akt-signaling.md", "title: PI3K/AKT Signaling", "title: PI3K-AKT cascade")
+    assert g.build() == {"pathway/pi3k-akt-signaling.md", *linkers}
+    assert '"PI3K-AKT cascade"' in (g.root / "inc" / "kg.nq").read_text()
+
+    # an alias that makes a dangling link resolve
+    warnings = g.warnings
+    dangling = linking(g.path, r"\[\[PDK1\]\]")
+    assert dangling == {"protein/akt1-protein.md"} == mentioning(g.root / "full", B + "unresolved/pdk1")
+    g.edit("gene/mtor.md", "title: mTOR", "aliases:\n- PDK1\ntitle: mTOR")
+    assert g.build() == {"gene/mtor.md", *dangling}
+    assert "unresolved/pdk1" not in (g.root / "inc" / "kg.nq").read_text()
+    assert g.warnings == warnings - 1  # "Link target has no published note" is gone
+    assert g.validated is not None and 0 < g.validated < 200  # the nodes of the two graphs, not the whole union
+
+    # a renamed note file (its permalink is in its front matter): only the note itself
+    shutil.move(g.note("gene/foxo1.md"), g.note("gene/foxo-1.md"))
+    assert g.build() == {"gene/foxo-1.md"}
+
+    # a deleted note: its graph goes, the notes that link to it (by title or permalink) change
+    to_igf1 = mentioning(g.root / "full", B + "garden/dev_admin/hormone/igf-1") - {"hormone/igf-1.md"}
+    assert "gene/akt1.md" in to_igf1
+    g.note("hormone/igf-1.md").unlink()
+    assert g.build() == to_igf1
+    assert "/hormone/igf-1/" not in (g.root / "inc" / "manifest.json").read_text()
+
+    # a new note: nothing links to it
+    g.note("gene/pdk2.md").write_text(
+        "---\ntype: gene\ntitle: PDK2\ndg-publish: true\npermalink: /garden/dev_admin/gene/pdk2/\n---\n\n"
+        "# PDK2\n\n## Relationships\n\nACTIVATES:: [[AKT1]]\n", encoding="utf-8")
+    assert g.build() == {"gene/pdk2.md"}
+
+    # a reference note's supports: claim moves its evidence to other edges; only the reference note is emitted
+    manning = B + "publication/pubmed/17604717"
+    assert mentioning(g.root / "full", manning) >= {"gene/akt1.md"}
+    g.edit("reference/manning-2007-akt-downstream.md", "  predicate: INHIBITS\n  object: FOXO1", "  predicate: ACTIVATES\n  object: mTOR")
+    assert g.build() == {"reference/manning-2007-akt-downstream.md"}
+    assert "gene/mtor.md" in with_evidence(g.root / "full")
+
+    # the garden's configuration: a full build
+    (g.path / "kgpub.toml").write_text('[dataset]\ntitle = "Edited garden"\n', encoding="utf-8")
+    assert len(g.build()) == 17
+    assert "Edited garden" in (g.root / "inc" / "kg.nq").read_text()
+
+
+def test_primekg_garden_edits(primekg: Garden) -> None:
+    g = primekg
+    everything = g.build()
+    assert len(everything) > 40
+    abl1 = "genes/ABL1.md"
+    assert abl1 in everything
+    g.edit(abl1, "a non-receptor tyrosine kinase", "a tyrosine kinase")
+    assert g.build() == {abl1}
+
+    # retitling a note that others link to by title
+    target = "anatomy/Bone marrow.md"
+    linkers = linking(g.path, r"\[\[Bone marrow\]\]") - {target}
+    assert abl1 in linkers
+    assert linkers == mentioning(g.root / "full", B + "anatomy/bone-marrow") - {target}
+    g.edit(target, "title: Bone marrow", "title: Marrow")
+    assert g.build() == {target, *linkers}
+
+    # deleting it: its graph goes, its linkers change again
+    g.note(target).unlink()
+    assert g.build() == linkers
+
+    # a relationship removed from one note
+    g.edit(abl1, "INTERACTS_WITH:: [[BCR]] - BCR-ABL1 fusion in CML\n", "")
+    assert g.build() == {abl1}
+
+
+def test_full_and_no_cache(example: Garden) -> None:
+    g = example
+    g.build()
+    again = build_garden(g.path, g.root / "inc", full=True)
+    assert len(again.cache.emitted) == 17 and again.cache.validated_nodes is None
+    assert build_garden(g.path, g.root / "inc").cache.emitted == []  # full=True wrote a new cache
+
+
+LEXICONS = Path(__file__).resolve().parents[1] / "grounding" / "fixtures"
+
+
+def test_grounded_garden_edits(tmp_path: Path) -> None:
+    """Links grounded by lexicons (FOXO only to related candidates): the SSSOM file and the diagnostics are a full build's."""
+    source = tmp_path / "source"
+    (source / "notes").mkdir(parents=True)
+    for name in ("hgnc_subset.tsv", "mondo_subset.obo"):
+        shutil.copy(LEXICONS / name, source / name)
+    (source / "kgpub.toml").write_text('[[lexicon]]\npath = "hgnc_subset.tsv"\nformat = "hgnc-tsv"\n\n'
+                                       '[[lexicon]]\npath = "mondo_subset.obo"\nformat = "obo"\n', encoding="utf-8")
+    notes = {"tp53": "TP53", "myc": "c-Myc"}
+    for stem, title in notes.items():
+        (source / "notes" / f"{stem}.md").write_text(
+            f"---\ntype: gene\ntitle: {title}\ndg-publish: true\npermalink: /gene/{stem}/\n---\n# {title}\n\n## Relationships\n"
+            "INHIBITED_BY:: [[FOXO]]\nASSOCIATED_WITH_CONDITION:: [[malignant neoplasm]]\n", encoding="utf-8")
+    g = Garden(source, tmp_path / "build")
+    assert g.build() == {"notes/tp53.md", "notes/myc.md"}
+    g.edit("notes/myc.md", "# c-Myc", "# c-Myc\n\nEdited.")
+    assert g.build() == {"notes/myc.md"}
+    assert "mondo:0004992" in (g.root / "inc" / "mappings.sssom.tsv").read_text()
