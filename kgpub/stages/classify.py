@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from ..config import PublishMode
 from ..diagnostics import DiagnosticLog
 from ..identifiers import Identifiers
-from ..iris import slugify
 from ..mapping.fallback import MintedTerms
 from ..mapping.resolve import permalink_key
 from ..mapping.tables import MappingTables
@@ -23,6 +22,7 @@ from ..model.notes import Note
 from ..sources import article as article_reader
 from ..sources import reference_note as reference_reader
 from ..sources.entity_note import read_entity_note
+from ..sources.permalink import note_permalink
 from ..sources.publishing import decide
 
 
@@ -51,11 +51,6 @@ class Classified:
     @property
     def published(self) -> int:
         return len(self.entities) + len(self.references) + len(self.articles)
-
-
-def note_permalink(note: Note, note_type: str) -> str:
-    """The note's permalink, else ``/{type}/{slug}/`` (slug from front matter, else the file stem)."""
-    return note.permalink or f"/{note_type}/{note.slug or slugify(note.path.stem)}/"
 
 
 def classify(notes: list[Note], mode: PublishMode, tables: MappingTables, ids: Identifiers, log: DiagnosticLog, minted: MintedTerms) -> Classified:
