@@ -24,6 +24,7 @@ from ..sources import reference_note as reference_reader
 from ..sources.entity_note import read_entity_note
 from ..sources.permalink import note_permalink
 from ..sources.publishing import decide
+from .collector import collector_paused
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class Classified:
         return len(self.entities) + len(self.references) + len(self.articles)
 
 
+@collector_paused()
 def classify(notes: list[Note], mode: PublishMode, tables: MappingTables, ids: Identifiers, log: DiagnosticLog, minted: MintedTerms) -> Classified:
     result = Classified()
     claims: dict[str, str] = {}
