@@ -35,8 +35,7 @@ class GraphSet:
         self._union = None
         bucket = self.graphs.setdefault(graph, {})
         self.roles.setdefault(graph, role)
-        for quad in quads:
-            bucket[quad] = None
+        bucket.update(dict.fromkeys(quads))  # a quad already there keeps its place
 
     def data_graphs(self) -> list[NamedNode]:
         return [g for g in self.graphs if self.roles[g] != "ontology"]
@@ -55,16 +54,15 @@ def union_triples(graphs: GraphSet) -> list[Triple]:
     Computed once per state of ``graphs`` (validation and ``kg.ttl`` both use it).
     """
     if graphs._union is None:
-        seen: dict[Triple, None] = {}
-        for g in graphs.data_graphs():
-            for q in graphs.graphs[g]:
-                seen[q.triple] = None
-        graphs._union = sorted(seen, key=lambda t: (_subject_order(t), t.subject.value, t.predicate.value, str(t.object)))
+        seen = dict.fromkeys(q.triple for g in graphs.data_graphs() for q in graphs.graphs[g])
+        graphs._union = sorted(seen, key=_triple_order)
     return graphs._union
 
 
-def _subject_order(t: Triple) -> int:
-    return 1 if isinstance(t.subject, NamedNode) is False else 0
+def _triple_order(t: Triple) -> tuple[bool, str, str, str]:
+    """IRI subjects first, then by subject, predicate and object."""
+    subject = t.subject
+    return (type(subject) is not NamedNode, subject.value, t.predicate.value, str(t.object))
 
 
 def write_turtle(triples: list[Triple], path: Path, prefixes: Mapping[str, str] = PREFIXES) -> Path:

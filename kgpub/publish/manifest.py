@@ -38,7 +38,8 @@ class GraphDigest:
         self.count += 1
 
     def add(self, triple: Triple | Quad) -> None:
-        self.add_line(f"{triple.subject} {triple.predicate} {triple.object} .")
+        # a Triple's str is "subject predicate object" in N-Triples (one conversion instead of three)
+        self.add_line(f"{triple.triple if isinstance(triple, Quad) else triple} .")
 
     def hexdigest(self) -> str:
         return f"{self._acc:064x}"
