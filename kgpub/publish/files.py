@@ -70,19 +70,32 @@ def write_turtle(triples: list[Triple], path: Path, prefixes: Mapping[str, str] 
     return path
 
 
-def write_nquads(graphs: GraphSet, path: Path) -> Path:
+def write_nquads(graphs: GraphSet, path: Path, digests: dict[NamedNode, GraphDigest] | None = None) -> Path:
+    """``kg.nq``: graph after graph, each sorted; with ``digests``, each graph's digest is put there.
+
+    A graph is written as N-Triples with its name put before each line's final `` .`` (a line
+    break ends a line only: inside literals it is escaped), and those lines are the digest's.
+    """
     with path.open("wb") as out:
         for graph in sorted(graphs.graphs, key=lambda g: g.value):
-            serialize(_sorted_quads(graphs.graphs[graph]), out, format=RdfFormat.N_QUADS)
+            data = serialize([q.triple for q in _sorted_quads(graphs.graphs[graph])], format=RdfFormat.N_TRIPLES)
+            if digests is not None:
+                digest = digests[graph] = GraphDigest()
+                for line in data.split(b"\n")[:-1]:
+                    digest.add_ntriples(line)
+            out.write(data.replace(b" .\n", b" " + str(graph).encode("utf-8") + b" .\n"))
     return path
 
 
-def manifest_for(graphs: GraphSet, base_iri: str) -> Manifest:
+def manifest_for(graphs: GraphSet, base_iri: str, digests: Mapping[NamedNode, GraphDigest] | None = None) -> Manifest:
+    """The manifest of ``graphs``; ``digests`` (from :func:`write_nquads`) spare computing them again."""
     manifest = Manifest(base_iri=base_iri, kgpub_version=__version__)
     for graph, quads in graphs.graphs.items():
-        digest = GraphDigest()
-        for q in quads:
-            digest.add(q)
+        digest = digests.get(graph) if digests is not None else None
+        if digest is None:
+            digest = GraphDigest()
+            for q in quads:
+                digest.add(q)
         manifest.graphs.append(GraphEntry(graph.value, digest.count, digest.hexdigest(), [KG_NQ], role=graphs.roles[graph]))
     return manifest
 
@@ -110,7 +123,8 @@ def write_build(
     """
     out.mkdir(parents=True, exist_ok=True)
     kg_ttl = write_turtle(union_triples(graphs), out / KG_TTL)
-    kg_nq = write_nquads(graphs, out / KG_NQ)
+    digests: dict[NamedNode, GraphDigest] = {}
+    kg_nq = write_nquads(graphs, out / KG_NQ, digests)
     onto = write_ontology(out, extra=ontology_extra)
     validation = out / VALIDATION_TTL
     if validation_turtle is None:
@@ -119,5 +133,5 @@ def write_build(
     else:
         data = validation_turtle.encode("utf-8") if isinstance(validation_turtle, str) else validation_turtle
         validation.write_bytes(data)
-    manifest = manifest_for(graphs, base_iri).write(out)
+    manifest = manifest_for(graphs, base_iri, digests).write(out)
     return WrittenFiles(kg_ttl, kg_nq, onto.turtle, onto.rdfxml, validation, manifest)
