@@ -243,6 +243,8 @@ class _WrappingReader:
         return True
 
 
+#: Triples serialised at a time by load_store.
+_LOAD_CHUNK = 50_000
 #: The object of an N-Triples line that is a literal of an XSD datatype other than xsd:string (the
 #: line's end: inside a literal a line break is escaped, so no literal's text can end a line).
 _XSD_OBJECT = re.compile(rb'"\^\^<' + re.escape(XSD_NS.encode()) + rb"(?!string>)([^>]*)> \.$", re.MULTILINE)
@@ -254,10 +256,12 @@ def load_store(triples: Iterable[Triple], hierarchy: Iterable[Triple]) -> Store:
     The triples go through pyoxigraph's N-Triples writer and parser (blank node ids kept), the
     wrapping done on the bytes: no Python code runs per triple.
     """
-    data = serialize([*triples, *hierarchy], format=RdfFormat.N_TRIPLES)
-    data = _XSD_OBJECT.sub(b'"^^<' + WRAPPED_XSD.encode() + rb"\1> .", data)
     store = Store()
-    store.bulk_extend(parse(data, format=RdfFormat.N_TRIPLES, lenient=True))
+    every = [*triples, *hierarchy]
+    for start in range(0, len(every), _LOAD_CHUNK):  # bytes of a chunk at a time in memory
+        data = serialize(every[start: start + _LOAD_CHUNK], format=RdfFormat.N_TRIPLES)
+        data = _XSD_OBJECT.sub(b'"^^<' + WRAPPED_XSD.encode() + rb"\1> .", data)
+        store.bulk_extend(parse(data, format=RdfFormat.N_TRIPLES, lenient=True))
     return store
 
 
