@@ -21,6 +21,11 @@ from ..vocab import KGO, OWL, PROV, RDF, XSD
 
 Term = NamedNode | BlankNode | Literal
 
+# the terms of the edge pattern, spelt once (a Namespace attribute makes a new NamedNode each time)
+_TYPE, _AXIOM, _DERIVED_FROM = RDF.type, OWL.Axiom, PROV.wasDerivedFrom
+_SOURCE, _PROPERTY, _TARGET = OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget
+_SOURCE_LINE, _POSITIVE_INTEGER = KGO.sourceLine, XSD.positiveInteger
+
 
 class EntityIndex(Protocol):
     """Names of the garden's entities, for link resolution and mention matching.
@@ -51,7 +56,7 @@ class EmitContext:
 
     def derived(self, resource: NamedNode | BlankNode) -> Quad:
         """``resource prov:wasDerivedFrom <note>`` in the note's graph."""
-        return self.quad(resource, PROV.wasDerivedFrom, self.note_iri)
+        return Quad(resource, _DERIVED_FROM, self.note_iri, self.note_iri)
 
     def edge(
         self,
@@ -67,17 +72,18 @@ class EmitContext:
         The axiom's blank node id is a hash of graph, s, p and o, so builds are
         byte-identical and one edge stated twice in a note is one axiom.
         """
-        yield self.quad(s, p, o)
-        axiom = BlankNode("e" + short_hash(self.note_iri.value, s.value, p.value, o.value))
-        yield self.quad(axiom, RDF.type, OWL.Axiom)
-        yield self.quad(axiom, OWL.annotatedSource, s)
-        yield self.quad(axiom, OWL.annotatedProperty, p)
-        yield self.quad(axiom, OWL.annotatedTarget, o)
-        yield self.quad(axiom, PROV.wasDerivedFrom, self.note_iri)
+        g = self.note_iri
+        yield Quad(s, p, o, g)
+        axiom = BlankNode("e" + short_hash(g.value, s.value, p.value, o.value))
+        yield Quad(axiom, _TYPE, _AXIOM, g)
+        yield Quad(axiom, _SOURCE, s, g)
+        yield Quad(axiom, _PROPERTY, p, g)
+        yield Quad(axiom, _TARGET, o, g)
+        yield Quad(axiom, _DERIVED_FROM, g, g)
         if line:
-            yield self.quad(axiom, KGO.sourceLine, Literal(str(line), datatype=XSD.positiveInteger))
+            yield Quad(axiom, _SOURCE_LINE, Literal(str(line), datatype=_POSITIVE_INTEGER), g)
         for ap, value in annotations:
-            yield self.quad(axiom, ap, value)
+            yield Quad(axiom, ap, value, g)
 
     @staticmethod
     def axiom_node(graph: NamedNode, s: NamedNode, p: NamedNode, o: NamedNode) -> BlankNode:

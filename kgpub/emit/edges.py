@@ -18,6 +18,9 @@ from ..vocab import KGO, RDFS
 from .context import EmitContext
 
 
+_RELATION_KEY, _COMMENT, _EVIDENCE = KGO.relationKey, RDFS.comment, KGO.evidence
+
+
 def edge_ends(relation: Relation, entity: NamedNode, target: NamedNode) -> tuple[NamedNode, NamedNode]:
     """(subject, object) of the published triple."""
     return (target, entity) if relation.inverse else (entity, target)
@@ -32,9 +35,9 @@ def relationship_quads(
     evidence: Iterable[NamedNode] = (),
 ) -> Iterator[Quad]:
     s, o = edge_ends(relation, entity, target)
-    annotations: list[tuple[NamedNode, Literal | NamedNode]] = [(KGO.relationKey, Literal(rel.key))]
+    annotations: list[tuple[NamedNode, Literal | NamedNode]] = [(_RELATION_KEY, Literal(rel.key))]
     if rel.note_text:
-        annotations.append((RDFS.comment, Literal(rel.note_text)))
+        annotations.append((_COMMENT, Literal(rel.note_text)))
     for publication in evidence:
-        annotations.append((KGO.evidence, publication))
+        annotations.append((_EVIDENCE, publication))
     yield from ctx.edge(s, relation.property, o, annotations, line=rel.location.line)

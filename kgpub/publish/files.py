@@ -35,8 +35,7 @@ class GraphSet:
         self._union = None
         bucket = self.graphs.setdefault(graph, {})
         self.roles.setdefault(graph, role)
-        for quad in quads:
-            bucket[quad] = None
+        bucket.update(dict.fromkeys(quads))  # a quad already there keeps its place
 
     def data_graphs(self) -> list[NamedNode]:
         return [g for g in self.graphs if self.roles[g] != "ontology"]
@@ -55,16 +54,15 @@ def union_triples(graphs: GraphSet) -> list[Triple]:
     Computed once per state of ``graphs`` (validation and ``kg.ttl`` both use it).
     """
     if graphs._union is None:
-        seen: dict[Triple, None] = {}
-        for g in graphs.data_graphs():
-            for q in graphs.graphs[g]:
-                seen[q.triple] = None
-        graphs._union = sorted(seen, key=lambda t: (_subject_order(t), t.subject.value, t.predicate.value, str(t.object)))
+        seen = dict.fromkeys(q.triple for g in graphs.data_graphs() for q in graphs.graphs[g])
+        graphs._union = sorted(seen, key=_triple_order)
     return graphs._union
 
 
-def _subject_order(t: Triple) -> int:
-    return 1 if isinstance(t.subject, NamedNode) is False else 0
+def _triple_order(t: Triple) -> tuple[bool, str, str, str]:
+    """IRI subjects first, then by subject, predicate and object."""
+    subject = t.subject
+    return (type(subject) is not NamedNode, subject.value, t.predicate.value, str(t.object))
 
 
 def write_turtle(triples: list[Triple], path: Path, prefixes: Mapping[str, str] = PREFIXES) -> Path:
@@ -72,19 +70,32 @@ def write_turtle(triples: list[Triple], path: Path, prefixes: Mapping[str, str] 
     return path
 
 
-def write_nquads(graphs: GraphSet, path: Path) -> Path:
+def write_nquads(graphs: GraphSet, path: Path, digests: dict[NamedNode, GraphDigest] | None = None) -> Path:
+    """``kg.nq``: graph after graph, each sorted; with ``digests``, each graph's digest is put there.
+
+    A graph is written as N-Triples with its name put before each line's final `` .`` (a line
+    break ends a line only: inside literals it is escaped), and those lines are the digest's.
+    """
     with path.open("wb") as out:
         for graph in sorted(graphs.graphs, key=lambda g: g.value):
-            serialize(_sorted_quads(graphs.graphs[graph]), out, format=RdfFormat.N_QUADS)
+            data = serialize([q.triple for q in _sorted_quads(graphs.graphs[graph])], format=RdfFormat.N_TRIPLES)
+            if digests is not None:
+                digest = digests[graph] = GraphDigest()
+                for line in data.split(b"\n")[:-1]:
+                    digest.add_ntriples(line)
+            out.write(data.replace(b" .\n", b" " + str(graph).encode("utf-8") + b" .\n"))
     return path
 
 
-def manifest_for(graphs: GraphSet, base_iri: str) -> Manifest:
+def manifest_for(graphs: GraphSet, base_iri: str, digests: Mapping[NamedNode, GraphDigest] | None = None) -> Manifest:
+    """The manifest of ``graphs``; ``digests`` (from :func:`write_nquads`) spare computing them again."""
     manifest = Manifest(base_iri=base_iri, kgpub_version=__version__)
     for graph, quads in graphs.graphs.items():
-        digest = GraphDigest()
-        for q in quads:
-            digest.add(q)
+        digest = digests.get(graph) if digests is not None else None
+        if digest is None:
+            digest = GraphDigest()
+            for q in quads:
+                digest.add(q)
         manifest.graphs.append(GraphEntry(graph.value, digest.count, digest.hexdigest(), [KG_NQ], role=graphs.roles[graph]))
     return manifest
 
@@ -112,7 +123,8 @@ def write_build(
     """
     out.mkdir(parents=True, exist_ok=True)
     kg_ttl = write_turtle(union_triples(graphs), out / KG_TTL)
-    kg_nq = write_nquads(graphs, out / KG_NQ)
+    digests: dict[NamedNode, GraphDigest] = {}
+    kg_nq = write_nquads(graphs, out / KG_NQ, digests)
     onto = write_ontology(out, extra=ontology_extra)
     validation = out / VALIDATION_TTL
     if validation_turtle is None:
@@ -121,5 +133,5 @@ def write_build(
     else:
         data = validation_turtle.encode("utf-8") if isinstance(validation_turtle, str) else validation_turtle
         validation.write_bytes(data)
-    manifest = manifest_for(graphs, base_iri).write(out)
+    manifest = manifest_for(graphs, base_iri, digests).write(out)
     return WrittenFiles(kg_ttl, kg_nq, onto.turtle, onto.rdfxml, validation, manifest)

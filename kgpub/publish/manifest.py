@@ -37,8 +37,14 @@ class GraphDigest:
         self._acc = (self._acc + int.from_bytes(hashlib.sha256(ntriples_line.encode("utf-8")).digest(), "big")) % _MOD
         self.count += 1
 
+    def add_ntriples(self, line: bytes) -> None:
+        """One N-Triples line as pyoxigraph writes it (UTF-8, without its line break)."""
+        self._acc = (self._acc + int.from_bytes(hashlib.sha256(line).digest(), "big")) % _MOD
+        self.count += 1
+
     def add(self, triple: Triple | Quad) -> None:
-        self.add_line(f"{triple.subject} {triple.predicate} {triple.object} .")
+        # a Triple's str is "subject predicate object" in N-Triples (one conversion instead of three)
+        self.add_line(f"{triple.triple if isinstance(triple, Quad) else triple} .")
 
     def hexdigest(self) -> str:
         return f"{self._acc:064x}"

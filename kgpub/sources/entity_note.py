@@ -22,6 +22,7 @@ from ..identifiers import Identifiers
 from ..mapping.tables import MappingTables
 from ..model.entities import EntityNote, IdentifierRef, ReferenceEntry
 from ..model.notes import Location, Note
+from .permalink import note_permalink
 from .relationships import clean_text, read_body_fields, read_front_matter_relationships
 
 #: Front-matter keys that describe the note itself, never identifiers.
@@ -44,12 +45,11 @@ def read_entity_note(note: Note, tables: MappingTables, ids: Identifiers, log: D
     fm = note.front_matter
     note_type = (note.type or "").lower()
     title = note.title or note.slug or note.path.stem
-    permalink = note.permalink or f"/{note_type}/{note.slug or note.path.stem}/"
     record = EntityNote(
         note=note,
         note_type=note_type,
         title=clean_text(title),
-        permalink=permalink,
+        permalink=note_permalink(note, note_type),
         aliases=[clean_text(a) for a in _strings(fm.get("aliases", fm.get("alias"))) if clean_text(a)],
         tags=[t for t in (clean_text(x) for x in _strings(fm.get("tags"))) if t],
         description=clean_text(str(fm["description"])) if fm.get("description") not in (None, "") else None,

@@ -25,6 +25,7 @@ from functools import cache
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
@@ -60,12 +61,40 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
-@cache
-def markdown_parser() -> MarkdownIt:
-    """The Markdown parser of the vault form (CommonMark + tables + strikethrough + wiki-links)."""
+def _new_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark").enable("table").enable("strikethrough")
     md.core.ruler.disable("text_join")  # keep escapes (text_special) apart: Dataview sees "\\]" as written
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
+    return md
+
+
+@cache
+def markdown_parser() -> MarkdownIt:
+    """The Markdown parser of the vault form (CommonMark + tables + strikethrough + wiki-links)."""
+    return _new_parser()
+
+
+def _may_hold_field(content: str) -> bool:
+    """Whether an inline run can hold a field separator once parsed (``&`` for entities such as ``&#58;``)."""
+    return "::" in content or "\uff1a\uff1a" in content or "&" in content
+
+
+def _field_inline_rule(state: StateCore) -> None:
+    """markdown-it's ``inline`` core rule for the runs that may hold a field; the others keep no children."""
+    for token in state.tokens:
+        if token.type == "inline":
+            if token.children is None:
+                token.children = []
+            if _may_hold_field(token.content):
+                state.md.inline.parse(token.content, state.md, state.env, token.children)
+
+
+@cache
+def body_parser() -> MarkdownIt:
+    """:func:`markdown_parser` for note bodies: an inline run that cannot hold a field is not parsed
+    inline (its lines give no field, and :func:`markdown_lines` no line)."""
+    md = _new_parser()
+    md.core.ruler.at("inline", _field_inline_rule)
     return md
 
 
@@ -142,10 +171,11 @@ def inline_segments(text: str) -> tuple[Segment, ...]:
 
 
 def markdown_lines(body: str, first_line: int) -> list[Line]:
-    """Every line of inline content of a Markdown body; ``first_line`` is the file line of the body's first line."""
+    """Every line of inline content of a Markdown body that may hold a field; ``first_line`` is the file line
+    of the body's first line."""
     out: list[Line] = []
     in_item = False
-    for token in markdown_parser().parse(body):
+    for token in body_parser().parse(body):
         if token.type == "list_item_open":
             in_item = True
             continue

@@ -13,6 +13,7 @@ from ..errors import ConfigError
 from ..publish.files import GraphSet, union_triples
 from ..shapes import garden_shapes as bundled_garden_shapes
 from ..validate.shacl import ValidationReport, validate
+from .collector import collector_paused
 
 
 def garden_shapes(extra: Sequence[Path]):
@@ -36,5 +37,6 @@ def garden_shapes(extra: Sequence[Path]):
     return shapes
 
 
+@collector_paused()
 def check_graphs(graphs: GraphSet, extra_shapes: Sequence[Path] = ()) -> ValidationReport:
     return validate(union_triples(graphs), shapes=garden_shapes(extra_shapes))

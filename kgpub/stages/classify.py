@@ -14,7 +14,6 @@ from typing import Iterable
 from ..config import PublishMode
 from ..diagnostics import DiagnosticLog
 from ..identifiers import Identifiers
-from ..iris import slugify
 from ..mapping.fallback import MintedTerms
 from ..mapping.resolve import permalink_key
 from ..mapping.tables import MappingTables
@@ -24,7 +23,9 @@ from ..model.notes import Note
 from ..sources import article as article_reader
 from ..sources import reference_note as reference_reader
 from ..sources.entity_note import read_entity_note
+from ..sources.permalink import note_permalink
 from ..sources.publishing import decide
+from .collector import collector_paused
 
 
 @dataclass(frozen=True)
@@ -54,11 +55,7 @@ class Classified:
         return len(self.entities) + len(self.references) + len(self.articles)
 
 
-def note_permalink(note: Note, note_type: str) -> str:
-    """The note's permalink, else ``/{type}/{slug}/`` (slug from front matter, else the file stem)."""
-    return note.permalink or f"/{note_type}/{note.slug or slugify(note.path.stem)}/"
-
-
+@collector_paused()
 def classify(notes: list[Note], mode: PublishMode, tables: MappingTables, ids: Identifiers, log: DiagnosticLog, minted: MintedTerms) -> Classified:
     return claim_permalinks(((note, classify_note(note, mode, tables, ids, log, minted)) for note in notes), log)
 

@@ -32,6 +32,7 @@ from ..sources.citations import parse_reference_entry
 from ..vocab import KGO
 from .classify import Classified, ReferenceRecord
 from .index import Indexed
+from .collector import collector_paused
 
 Edge = tuple[NamedNode, NamedNode, NamedNode]
 
@@ -53,6 +54,7 @@ class Emitted:
     edges: dict[Edge, list[NamedNode]] = field(default_factory=dict)
 
 
+@collector_paused()
 def emit_notes(
     classified: Classified,
     indexed: Indexed,

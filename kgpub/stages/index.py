@@ -20,6 +20,7 @@ from ..mapping.terms import OntologyTerms
 from ..model.documents import Publication
 from ..sources.citations import normalise_title
 from .classify import Classified
+from .collector import collector_paused
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Indexed:
     publications: PublicationIndex
 
 
+@collector_paused()
 def index_records(classified: Classified, minter: IriMinter, tables: MappingTables, terms: OntologyTerms, grounder: Grounder | None = None) -> Indexed:
     garden = GardenIndex(minter, tables, terms, grounder)
     publications = PublicationIndex()

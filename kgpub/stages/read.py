@@ -10,6 +10,7 @@ from ..diagnostics import DiagnosticLog
 from ..errors import NoteError
 from ..model.notes import Note
 from ..sources.garden import check_permalinks, read_note, walk_garden
+from .collector import collector_paused
 
 
 @dataclass
@@ -24,6 +25,7 @@ class ReadNotes:
         return len(self.notes) + self.unreadable
 
 
+@collector_paused()
 def read_notes(garden: Path, rules: FileRules, log: DiagnosticLog) -> ReadNotes:
     """Every note file ``rules`` selects under ``garden``; an unreadable one is one diagnostic and skipped."""
     result = ReadNotes()

@@ -11,6 +11,7 @@ from ..diagnostics import DiagnosticLog
 from ..importers.primekg import merge_into
 from ..publish.files import GraphSet, WrittenFiles, write_build
 from ..publish.manifest import GraphEntry, Manifest
+from .collector import collector_paused
 
 
 @dataclass
@@ -25,6 +26,7 @@ def check_extra_dists(extra_dists: Sequence[Path], base_iri: str, out: Path) -> 
         merge_into(Manifest(base_iri=base_iri, kgpub_version=__version__), dist, out)
 
 
+@collector_paused()
 def write_outputs(
     out: Path,
     graphs: GraphSet,

@@ -50,6 +50,8 @@ def _to_triples(data) -> list[Triple]:
     """Normalise the accepted inputs to a list of pyoxigraph triples (the union of graphs)."""
     if isinstance(data, rdflib.Graph):
         return from_rdflib(data)
+    if isinstance(data, list) and all(type(item) is Triple for item in data):
+        return list(dict.fromkeys(data))  # the build's union of triples: no Python code per triple
     out: dict[Triple, None] = {}
     for item in data:
         if isinstance(item, Quad):

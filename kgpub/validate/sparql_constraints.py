@@ -273,11 +273,18 @@ def _datatype_test(datatype_nt: str) -> Callable[[object], bool]:
     local = iri[len(XSD_NS):] if iri.startswith(XSD_NS) else ""
     lexical = re.compile(_LEXICAL[local]) if local in _LEXICAL else None
 
+    verdicts: dict[str, bool] = {}  # lexical form -> fails (values such as line numbers repeat)
+
     def fails_datatype(term) -> bool:
         if not isinstance(term, Literal) or term.datatype.value != WRAPPED_XSD + local:
             return True
-        if lexical is not None and lexical.fullmatch(term.value) is None:
-            return True
-        return rdflib.Literal(term.value, datatype=rdflib.URIRef(iri), normalize=False).ill_typed is True
+        value = term.value
+        verdict = verdicts.get(value)
+        if verdict is None:
+            verdict = verdicts[value] = (
+                (lexical is not None and lexical.fullmatch(value) is None)
+                or rdflib.Literal(value, datatype=rdflib.URIRef(iri), normalize=False).ill_typed is True
+            )
+        return verdict
 
     return fails_datatype

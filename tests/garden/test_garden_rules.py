@@ -225,3 +225,19 @@ def test_nothing_written_under_home_but_the_xdg_cache(example_garden, tmp_path):
     assert done.returncode == 0, done.stderr
     assert [p.name for p in home.iterdir()] == [".cache"]
     assert [p.name for p in (home / ".cache").iterdir()] == ["kgpub"]
+
+
+def test_default_permalink_is_a_slug_of_the_file_name_for_every_kind_of_note(tmp_path):
+    garden = tmp_path / "g"
+    _note(garden, "gene/Ærger Café KINASE 2.md", "Kinase", "dg-publish: true\n")
+    (garden / "papers").mkdir()
+    (garden / "papers" / "Über Kinases — Review.md").write_text(
+        "---\ntype: article\ntitle: About kinases\ndg-publish: true\n---\n\n# About kinases\n\nText.\n", encoding="utf-8")
+    result = build_garden(garden, tmp_path / "d")
+    store = load_store(tmp_path / "d")
+    graphs = {q.graph_name.value for q in store}
+    assert f"{B}note/gene/rger-cafe-kinase-2" in graphs  # "Æ" has no ASCII decomposition
+    assert f"{B}note/article/uber-kinases-review" in graphs
+    assert ask(store, f"ASK {{ <{B}gene/rger-cafe-kinase-2> rdfs:label 'Kinase' }}")
+    assert not [g for g in graphs if "%" in g or "KINASE" in g]
+    assert result.notes_published == 2
