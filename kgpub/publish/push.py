@@ -3,7 +3,12 @@
 For the named graphs of ``DIST/manifest.json`` whose digest the store has not recorded yet,
 :class:`Pusher`:
 
-1. sends the small ones (graphs of ``kg.nq`` up to ``batch_bytes`` of N-Triples: notes, usually
+0. on a store whose N-Quads upload is one atomic request (Oxigraph's ``/store``), uploads the graphs
+   it holds neither as named graphs nor in its records (a first push: every graph) as N-Quads,
+   with their records, ONE request per batch of at most ``upload_bytes`` (:mod:`kgpub.publish.upload`),
+   a graph in its own files in a request of its own; a batch whose answer was lost is looked up in
+   the records before it is sent again;
+1. sends the (other) small ones (graphs of ``kg.nq`` up to ``batch_bytes`` of N-Triples: notes, usually
    every graph of a garden; on a store that refuses blank nodes in ``INSERT DATA``, Virtuoso, only
    those without blank nodes) in batches, ONE SPARQL Update per batch of at most ``batch_bytes``
    (:mod:`kgpub.publish.batch`): each graph of the batch dropped, inserted and recorded in the
@@ -37,7 +42,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from ..errors import EndpointError, PushError, StoreError
 from .batch import (DEFAULT_BATCH_BYTES, DEFAULT_BATCH_GRAPHS, SmallGraph, batch_update, has_blank_nodes,
@@ -46,6 +51,7 @@ from .manifest import GraphEntry, Manifest
 from .payload import DEFAULT_CHUNK_BYTES, DistReader
 from .state import RecordedGraph, graph_counts, read_state, sparql_iri, state_graph_iri, state_update
 from .store import GraphStore
+from .upload import DEFAULT_UPLOAD_BYTES, batch_body, file_graph_body, record_quads
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +121,7 @@ class Pusher:
     atomic: bool = True
     batch_bytes: int = DEFAULT_BATCH_BYTES  # graphs of kg.nq up to this size share update requests; 0: none
     batch_graphs: int = DEFAULT_BATCH_GRAPHS
+    upload_bytes: int = DEFAULT_UPLOAD_BYTES  # new graphs per N-Quads upload (atomic stores); 0: never upload
     attempts: int = 4
     backoff: float = 0.5
     on_chunk: Callable[[str, int], None] | None = None  # (graph IRI, bytes sent)
@@ -128,12 +135,22 @@ class Pusher:
         state_graph = state_graph_iri(manifest.base_iri)
         report = PushReport(self.store.name)
         state = read_state(self.store, state_graph)
+        held = self.store.named_graphs() if self.upload_bytes > 0 and self.store.atomic_quads_upload else None
         small: list[SmallGraph] = []
         large: list[GraphEntry] = []
+        new_small: list[SmallGraph] = []
+        new_files: list[GraphEntry] = []
         for entry in sorted(manifest.graphs, key=lambda g: g.iri):
             recorded = state.get(entry.iri)
             if not force and recorded is not None and recorded.digest == entry.digest:
                 self._done(report, GraphOutcome(entry.iri, "skipped", entry.triples))
+                continue
+            if held is not None and recorded is None and entry.iri not in held:
+                lines = reader.lines(entry)
+                if lines is None:
+                    new_files.append(entry)
+                else:
+                    new_small.append(SmallGraph(entry, lines))
                 continue
             lines = reader.lines(entry) if self.batch_bytes > 0 else None
             graph = SmallGraph(entry, lines) if lines is not None else None
@@ -143,6 +160,19 @@ class Pusher:
             else:
                 large.append(entry)
         self._drop_leftover_staging(manifest)
+        uploads = list(plan_batches(new_small, self.upload_bytes, 10 * self.batch_graphs))
+        with ThreadPoolExecutor(1) as prepare:  # the next upload's body is built while one is sent
+            body = lambda b: b"".join(batch_body(b, state_graph))  # noqa: E731
+            pending = prepare.submit(body, uploads[0]) if uploads else None
+            for i, batch in enumerate(uploads):
+                data = pending.result()
+                pending = prepare.submit(body, uploads[i + 1]) if i + 1 < len(uploads) else None
+                self._upload(report, [(g.entry, g.size) for g in batch], lambda: [data], state_graph)
+        for entry in new_files:
+            record = record_quads(state_graph, entry.iri, entry.digest, entry.triples)
+            size = sum((Path(dist) / name).stat().st_size for name in entry.files)
+            self._upload(report, [(entry, size)], lambda: file_graph_body(reader.blocks(entry), entry.iri, record),
+                         state_graph)
         batches = list(plan_batches(small, self.batch_bytes, self.batch_graphs))
         with ThreadPoolExecutor(1) as prepare:  # the next batch's text is built while one is sent
             pending = prepare.submit(batch_update, batches[0], state_graph) if batches else None
@@ -205,6 +235,40 @@ class Pusher:
             if self.on_chunk is not None:
                 self.on_chunk(graph.entry.iri, graph.size)
             self._done(report, GraphOutcome(graph.entry.iri, "pushed", graph.entry.triples, seconds, attempt))
+
+    def _upload(self, report: PushReport, sized: list[tuple[GraphEntry, int]], body: Callable[[], Iterable[bytes]],
+                state_graph: str) -> None:
+        """Add the graphs of ``sized`` (entry, bytes; none of which the store holds) and their records in one atomic
+        N-Quads upload of ``body()``; after a failure whose outcome is unknown, the records say whether
+        it went through before it is sent again (resending would duplicate blank nodes)."""
+        t0 = time.monotonic()
+        entries = [entry for entry, _ in sized]
+        where = f"{entries[0].iri}" + (f" ... {entries[-1].iri} ({len(entries)} graphs)" if len(entries) > 1 else "")
+        for attempt in range(1, self.attempts + 1):
+            try:
+                if attempt > 1 and self._recorded(entries, state_graph):
+                    break  # the previous attempt went through; only its answer was lost
+                self.store.add_nquads(body())
+                break
+            except EndpointError as error:
+                if not error.retryable:
+                    raise PushError(f"{self.store.name}: uploading {where} failed, nothing of it was added: "
+                                    f"{error}") from None
+                if attempt == self.attempts:
+                    raise PushError(f"{self.store.name}: uploading {where} failed after {attempt} attempts, "
+                                    f"nothing of it was added: {error}") from None
+                delay = self.backoff * 2 ** (attempt - 1)
+                log.warning("%s: %s; uploading %s again in %.1f s", self.store.name, error, where, delay)
+                self.sleep(delay)
+        seconds = (time.monotonic() - t0) / len(entries)
+        for entry, size in sized:
+            if self.on_chunk is not None:
+                self.on_chunk(entry.iri, size)
+            self._done(report, GraphOutcome(entry.iri, "pushed", entry.triples, seconds, attempt))
+
+    def _recorded(self, entries: list[GraphEntry], state_graph: str) -> bool:
+        state = read_state(self.store, state_graph)
+        return all(state.get(e.iri) is not None and state[e.iri].digest == e.digest for e in entries)
 
     def _done(self, report: PushReport, outcome: GraphOutcome) -> None:
         report.outcomes.append(outcome)
