@@ -15,7 +15,10 @@ For the named graphs of ``DIST/manifest.json`` whose digest the store has not re
    push-state graph ``B graph/push-state`` in that one request, so readers see the old graph or the
    new one, and a failed batch leaves its graphs' old versions and records.  The update is
    idempotent, so a batch whose answer was lost is simply sent again;
-2. sends each large graph (and every graph in its own files, such as PrimeKG shards) through a
+2. replaces each large graph (and every graph in its own files, such as PrimeKG shards) that the
+   store holds, when neither version has blank nodes and they differ in at most half of the
+   triples, by ONE update of its difference with its record (:mod:`kgpub.publish.difference`:
+   the store's version read by a Graph Store ``GET``); else sends it through a
    staging graph (``urn:kgpub:staging:{hash}``): its N-Triples in chunks (blank-node groups kept
    whole) with the store's fastest load (Oxigraph: ``/store?no_transaction&lenient``), then ONE
    update ``DROP SILENT GRAPH target ; ADD staging TO target`` + its record, then, outside the
@@ -47,6 +50,7 @@ from typing import Callable, Iterable
 from ..errors import EndpointError, PushError, StoreError
 from .batch import (DEFAULT_BATCH_BYTES, DEFAULT_BATCH_GRAPHS, SmallGraph, batch_update, has_blank_nodes,
                     plan_batches, removal_update)
+from .difference import difference, difference_update, ntriples_lines
 from .manifest import GraphEntry, Manifest
 from .payload import DEFAULT_CHUNK_BYTES, DistReader
 from .state import RecordedGraph, graph_counts, read_state, sparql_iri, state_graph_iri, state_update
@@ -122,6 +126,7 @@ class Pusher:
     batch_bytes: int = DEFAULT_BATCH_BYTES  # graphs of kg.nq up to this size share update requests; 0: none
     batch_graphs: int = DEFAULT_BATCH_GRAPHS
     upload_bytes: int = DEFAULT_UPLOAD_BYTES  # new graphs per N-Quads upload (atomic stores); 0: never upload
+    difference_triples: int = 5_000_000  # large graphs up to this size are replaced by their difference; 0: never
     attempts: int = 4
     backoff: float = 0.5
     on_chunk: Callable[[str, int], None] | None = None  # (graph IRI, bytes sent)
@@ -181,7 +186,7 @@ class Pusher:
                 pending = prepare.submit(batch_update, batches[i + 1], state_graph) if i + 1 < len(batches) else None
                 self._push_batch(report, batch, text)
         for entry in large:
-            self._done(report, self._replace(reader, entry, state_graph))
+            self._done(report, self._replace(reader, entry, state_graph, held=entry.iri in state))
         wanted = {g.iri for g in manifest.graphs}
         gone = sorted(set(state) - wanted)
         for i in range(0, len(gone), self.batch_graphs):
@@ -281,8 +286,13 @@ class Pusher:
         except EndpointError as error:
             raise PushError(f"{self.store.name}: {error}") from None
 
-    def _replace(self, reader: DistReader, entry: GraphEntry, state_graph: str) -> GraphOutcome:
+    def _replace(self, reader: DistReader, entry: GraphEntry, state_graph: str, *, held: bool) -> GraphOutcome:
+        """Put ``entry`` in place; ``held``: the store records a version of it (then its difference
+        may do)."""
         t0 = time.monotonic()
+        if self.atomic and held and 0 < entry.triples <= self.difference_triples:
+            if self._replace_by_difference(reader, entry, state_graph):
+                return GraphOutcome(entry.iri, "pushed", entry.triples, time.monotonic() - t0)
         staging = staging_graph_iri(entry.iri) if self.atomic else entry.iri
         if not self.atomic:  # from here on the graph may be partial: never let it look pushed
             self._update(state_update(state_graph, entry.iri, None))
@@ -313,6 +323,31 @@ class Pusher:
                 log.warning("%s: %s; restarting graph %s in %.1f s", self.store.name, error, entry.iri, delay)
                 self.sleep(delay)
         raise AssertionError("unreachable")
+
+    def _replace_by_difference(self, reader: DistReader, entry: GraphEntry, state_graph: str) -> bool:
+        """Replace a graph the store holds by ONE update of its difference
+        (:mod:`kgpub.publish.difference`); False when that does not fit (then the staged path runs)."""
+        lines = reader.lines(entry)
+        new = ntriples_lines(lines if lines is not None else (block for _, block in reader.blocks(entry)))
+        try:
+            old = ntriples_lines([self.store.read_ntriples(entry.iri)])
+        except (EndpointError, StoreError) as error:
+            log.warning("%s: cannot read %s to replace it by its difference (%s); staging it", self.store.name,
+                        entry.iri, error)
+            return False
+        if not old:
+            return False
+        change = difference(old, new)
+        if change is None:
+            return False
+        try:
+            self.store.update(difference_update(entry.iri, change, state_graph, entry.digest, entry.triples))
+        except EndpointError as error:
+            raise PushError(f"{self.store.name}: replacing {entry.iri} ({len(change.gone)} triples out, "
+                            f"{len(change.added)} in) failed, its previous version is unchanged: {error}") from None
+        log.info("%s: %s replaced by its difference: %d triples out, %d in", self.store.name, entry.iri,
+                 len(change.gone), len(change.added))
+        return True
 
     def _drop_leftover_staging(self, manifest: Manifest) -> None:
         """Drop the staging graphs of this build's graphs that a failed push left behind (a graph now

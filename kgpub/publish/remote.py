@@ -240,6 +240,30 @@ class RemoteStore:
         self._post(_with_params(self.gsp_endpoint, self.quads_params), body, "application/n-quads",
                    "N-Quads upload")
 
+    def read_ntriples(self, graph: str) -> bytes:
+        """GET the graph as N-Triples (Graph Store Protocol); a 404 is an empty graph."""
+        if self.gsp_endpoint is None:
+            raise ConfigError(f"{self.name}: no Graph Store Protocol endpoint (--gsp-endpoint)")
+        url = _with_params(self.gsp_endpoint, {"graph": graph})
+
+        def run() -> bytes:
+            try:
+                response = self._session.get(url, headers={"Accept": "application/n-triples"},
+                                             auth=self.credentials.requests_auth() if self.credentials else None,
+                                             timeout=self.retry.timeout)
+            except requests.RequestException as error:
+                raise EndpointError(f"{self.name}: reading {graph} failed: connection failed: "
+                                    f"{type(error).__name__}", retryable=True) from None
+            if response.status_code == 404:
+                return b""
+            if response.status_code >= 300 or "n-triples" not in response.headers.get("Content-Type", ""):
+                code = response.status_code
+                raise EndpointError(f"{self.name}: reading {graph}: HTTP {code} "
+                                    f"{response.headers.get('Content-Type', '')}: {_short(response.text)}",
+                                    status=code, retryable=code >= 500 or code == 429)
+            return response.content
+        return self._with_retries(f"read {graph}", run)
+
     def named_graphs(self) -> set[str]:
         return {row["g"] for row in self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }") if "g" in row}
 

@@ -67,6 +67,10 @@ class GraphStore(Protocol):
         """The IRIs of the named graphs the store holds."""
         ...
 
+    def read_ntriples(self, graph: str) -> bytes:
+        """The triples of ``graph`` as N-Triples (empty when the store does not have it)."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -154,6 +158,12 @@ class EmbeddedStore:
 
     def named_graphs(self) -> set[str]:
         return {g.value for g in self.store.named_graphs() if isinstance(g, NamedNode)}
+
+    def read_ntriples(self, graph: str) -> bytes:
+        try:
+            return self.store.dump(format=RdfFormat.N_TRIPLES, from_graph=NamedNode(graph)) or b""
+        except (ValueError, OSError) as error:
+            raise StoreError(f"{self.name}: cannot read {graph}: {error}") from error
 
     def __len__(self) -> int:
         return len(self.store)

@@ -170,20 +170,30 @@ def test_upload_of_a_graph_larger_than_a_bulk_load_batch_is_atomic_for_readers(o
     assert set(seen) <= {(0, ""), (big.triples, big.digest)}
 
 
-def test_replace_of_a_graph_the_store_holds_is_atomic_for_readers(oxigraph, tmp_path, base_iri):
-    """A new version of a 30,000-triple graph (the staged path: staging upload, one DROP ; ADD update):
-    readers see the old graph with its record or the new one with its own, nothing between."""
-    out = tmp_path / "staged"
+@pytest.mark.parametrize("path", ["difference", "staged"])
+def test_replace_of_a_graph_the_store_holds_is_atomic_for_readers(oxigraph, fault_proxy, tmp_path, base_iri, path):
+    """A new version of a 30,000-triple graph, by one update of its difference (1,000 triples more)
+    or on the staged path (staging upload, one DROP ; ADD update): readers see the old graph with its
+    record or the new one with its own, nothing between."""
+    out = tmp_path / "large"
     manifest = write_dist(out, base=base_iri, notes=2, extra_ntriples=30_000)
     old = next(g for g in manifest.graphs if g.triples == 30_000)
-    store = oxigraph_server(oxigraph.base_url, retry=FAST_RETRY)
-    push(out, store)
+    push(out, oxigraph_server(oxigraph.base_url, retry=FAST_RETRY))
     new = write_bulk_graph(out, old.iri, 31_000)
     manifest.graphs = [new if g.iri == old.iri else g for g in manifest.graphs]
     manifest.write(out)
+    proxy = fault_proxy(oxigraph.base_url)
+    store = oxigraph_server(proxy.url, retry=FAST_RETRY)
+    options = {"difference_triples": 0} if path == "staged" else {}
     report, seen = _push_while_polling(out, store, oxigraph_server(oxigraph.base_url, retry=FAST_RETRY),
-                                       old.iri, state_graph_iri(base_iri), chunk_bytes=200_000)
-    assert [o.iri for o in report.pushed] == [old.iri]
+                                       old.iri, state_graph_iri(base_iri), chunk_bytes=200_000, **options)
+    assert [o.iri for o in report.pushed] == [old.iri] and report.verified == len(manifest.graphs)
+    uploads = _posts(proxy, "/store")
+    assert (uploads == 0 and _posts(proxy, "/update") == 1) if path == "difference" else uploads >= 5
     assert len(seen) >= 5 and (old.triples, old.digest) in seen
     assert set(seen) <= {(old.triples, old.digest), (new.triples, new.digest)}
     assert graph_counts(store, [old.iri]) == {old.iri: 31_000}
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    gene = "https://www.ncbi.nlm.nih.gov/gene/"
+    assert store.ask(f'ASK {{ GRAPH <{old.iri}> {{ <{gene}0> {label} "gene 0 node 0" . '
+                     f'<{gene}10000> {label} "gene 10000 node 30000" }} }}')  # in both versions; only the new
