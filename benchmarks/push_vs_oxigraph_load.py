@@ -14,8 +14,9 @@ atomic N-Quads uploads of ``--upload-mb`` (``--upload-mb 0``: the SPARQL Update 
 ``--batch-kb`` instead, the path of stores without atomic N-Quads uploads).  ``replace``: a build
 holding one graph of TRIPLES triples (default 1M, gzip N-Triples like PrimeKG shards) pushed
 atomically to a fresh server (one N-Quads upload), or with ``--over`` over another version of it
-already on the server (not timed; the staged path: staging graph, then one ``DROP ; ADD``
-update), against ``oxigraph load`` of the same N-Triples (target: at least 0.3x the loader's
+already on the server (not timed) that has ``--over-extra`` more triples (default 1): replaced by
+one update of the difference, or on the staged path (staging graph, then one ``DROP ; ADD``
+update) when more than half of the graph differs, against ``oxigraph load`` of the same N-Triples (target: at least 0.3x the loader's
 throughput).  Each round runs the loader and the push one after the other on a fresh store; the
 medians of the rounds are printed side by side.
 """
@@ -117,13 +118,14 @@ def replace(args: argparse.Namespace) -> None:
         with gzip.open(dist / big.files[0], "rb") as src, nt.open("wb") as out:
             shutil.copyfileobj(src, out)
         before = None
-        if args.over:  # the version on the server: one more triple, so another digest
+        if args.over:  # the version on the server: --over-extra more triples (1: another digest)
             before = tmp / "before"
             before.mkdir()
-            manifest.graphs = [write_bulk_graph(before, big.iri, args.triples + 1, name=big.files[0])]
+            manifest.graphs = [write_bulk_graph(before, big.iri, args.triples + args.over_extra, name=big.files[0])]
             manifest.write(before)
         label = "--no-atomic" if args.no_atomic else "atomic"
-        where = "over the previous version (staged path)" if args.over else "to a fresh server"
+        where = (f"over a previous version with {args.over_extra} more triples" if args.over
+                 else "to a fresh server")
         print(f"one graph of {big.triples} triples, {label} push {where}, chunks of 32 MiB, "
               f"uploads of {args.upload_mb} MiB", flush=True)
         loads, pushes = _rounds(tmp, args.rounds, nt, dist, before, atomic=not args.no_atomic,
@@ -148,6 +150,7 @@ def main(argv: list[str]) -> None:
     r.add_argument("triples", type=int, nargs="?", default=1_000_000)
     r.add_argument("--no-atomic", action="store_true")
     r.add_argument("--over", action="store_true", help="Replace a version of the graph already on the server.")
+    r.add_argument("--over-extra", type=int, default=1, help="How many more triples that version has.")
     r.add_argument("--upload-mb", type=float, default=16)
     args = parser.parse_args(argv)
     garden(args) if args.case == "garden" else replace(args)
