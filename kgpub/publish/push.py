@@ -260,8 +260,9 @@ class Pusher:
                     raise PushError(f"{self.store.name}: uploading {where} failed, nothing of it was added: "
                                     f"{error}") from None
                 if attempt == self.attempts:
-                    raise PushError(f"{self.store.name}: uploading {where} failed after {attempt} attempts, "
-                                    f"nothing of it was added: {error}") from None
+                    raise PushError(f"{self.store.name}: uploading {where} failed after {attempt} attempts "
+                                    f"(an upload is all or nothing: the next push sends what is not recorded): "
+                                    f"{error}") from None
                 delay = self.backoff * 2 ** (attempt - 1)
                 log.warning("%s: %s; uploading %s again in %.1f s", self.store.name, error, where, delay)
                 self.sleep(delay)
