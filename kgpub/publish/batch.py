@@ -33,7 +33,8 @@ _OBJECT = re.compile(rb" _:([A-Za-z0-9_][A-Za-z0-9_.\-]*) \.\s*$")
 
 @dataclass(frozen=True)
 class SmallGraph:
-    """A graph of the build that goes in a batch: its manifest entry and its N-Triples lines."""
+    """A graph of the build that goes in a batch: its manifest entry and its N-Triples lines (its
+    N-Quads lines in an upload of :mod:`kgpub.publish.upload`)."""
 
     entry: GraphEntry
     lines: list[bytes]

@@ -91,9 +91,10 @@ class DistReader:
         self.dist = Path(dist)
         self._quads: dict[str, dict[str, list[bytes]]] = {}
 
-    def lines(self, entry: GraphEntry) -> list[bytes] | None:
-        """The N-Triples lines of ``entry`` when it lives in an N-Quads file (read once, kept split by
-        graph), else None: graphs in their own files are streamed by :meth:`chunks`."""
+    def quad_lines(self, entry: GraphEntry) -> list[bytes] | None:
+        """The N-Quads lines of ``entry`` (each ending with ``" <graph> .\\n"``) when it lives in an
+        N-Quads file (read once, kept split by graph), else None: graphs in their own files are
+        streamed by :meth:`chunks` and :meth:`blocks`."""
         if "quads" not in entry.format:
             return None
         if not entry.files:
@@ -102,6 +103,11 @@ class DistReader:
         for name in entry.files:
             lines.extend(self._quads_file(name).get(entry.iri, []))
         return lines
+
+    def lines(self, entry: GraphEntry) -> list[bytes] | None:
+        """The N-Triples lines of ``entry`` when it lives in an N-Quads file, else None."""
+        quads = self.quad_lines(entry)
+        return None if quads is None else [line[:line.rfind(b" <", 0, len(line) - 4)] + b" .\n" for line in quads]
 
     def chunks(self, entry: GraphEntry, chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> Iterator[bytes]:
         """N-Triples chunks of the graph ``entry``; blank-node groups stay in one chunk."""
@@ -163,7 +169,7 @@ class DistReader:
         yield from pack_chunks(plain, groups, chunk_bytes)
 
     def _quads_file(self, name: str) -> dict[str, list[bytes]]:
-        """The N-Triples lines of each graph of the N-Quads file ``name``, read once.
+        """The N-Quads lines of each graph of the N-Quads file ``name``, read once.
 
         The file is checked with pyoxigraph's parser (a syntax error names its line), then split by
         the last term of each line: the graph IRI, which holds no space.  That split is trusted when
@@ -195,7 +201,7 @@ class DistReader:
             if not line.endswith(b"> .\n"):
                 continue  # a default-graph triple (or a comment): never part of a named graph
             cut = line.rfind(b" <", 0, len(line) - 4)
-            by_graph.setdefault(line[cut + 2:-4], []).append(line[:cut] + b" .\n")
+            by_graph.setdefault(line[cut + 2:-4], []).append(line)
         return {g.decode("utf-8", "replace"): lines for g, lines in by_graph.items()}
 
     @staticmethod
@@ -203,8 +209,9 @@ class DistReader:
         by_graph: dict[str, list[bytes]] = {}
         for quad in parse(data, format=RdfFormat.N_QUADS):
             g = quad.graph_name
-            key = g.value if isinstance(g, NamedNode) else ""
-            by_graph.setdefault(key, []).append(f"{quad.subject} {quad.predicate} {quad.object} .\n".encode("utf-8"))
+            if isinstance(g, NamedNode):
+                by_graph.setdefault(g.value, []).append(
+                    f"{quad.subject} {quad.predicate} {quad.object} {g} .\n".encode("utf-8"))
         return by_graph
 
     @staticmethod

@@ -151,11 +151,11 @@ class Pusher:
                 self._done(report, GraphOutcome(entry.iri, "skipped", entry.triples))
                 continue
             if held is not None and recorded is None and entry.iri not in held:
-                lines = reader.lines(entry)
-                if lines is None:
+                quads = reader.quad_lines(entry)
+                if quads is None:
                     new_files.append(entry)
                 else:
-                    new_small.append(SmallGraph(entry, lines))
+                    new_small.append(SmallGraph(entry, quads))  # N-Quads lines, for an upload
                 continue
             lines = reader.lines(entry) if self.batch_bytes > 0 else None
             graph = SmallGraph(entry, lines) if lines is not None else None

@@ -64,16 +64,17 @@ def to_nquads(block: bytes, graph: bytes, *, where: str = "") -> bytes:
 
 
 def batch_body(batch: list[SmallGraph], state_graph: str, block_bytes: int = 1 << 20) -> Iterator[bytes]:
-    """The body of one upload of the graphs of ``batch`` (from ``kg.nq``) and their records, in
-    blocks of about ``block_bytes``."""
+    """The body of one upload of the graphs of ``batch`` (from ``kg.nq``: their ``lines`` are N-Quads
+    lines, :meth:`DistReader.quad_lines`) and their records, in blocks of about ``block_bytes``."""
     buf: list[bytes] = []
     size = 0
     for n, graph in enumerate(batch):
-        iri = sparql_iri(graph.entry.iri).encode("utf-8")
-        prefix = f"b{n}x".encode("ascii")
-        lines = [relabel(line, prefix) for line in graph.lines] if any(b"_:" in x for x in graph.lines) \
-            else graph.lines
-        block = to_nquads(b"".join(lines), iri, where=f" in graph {graph.entry.iri}")
+        block = b"".join(graph.lines)
+        if b"_:" in block:  # labels prefixed per graph, on the N-Triples form of its lines
+            iri = sparql_iri(graph.entry.iri).encode("utf-8")
+            prefix = f"b{n}x".encode("ascii")
+            block = to_nquads(b"".join(relabel(line[:line.rfind(b" <", 0, len(line) - 4)] + _END, prefix)
+                                       for line in graph.lines), iri, where=f" in graph {graph.entry.iri}")
         buf.append(block)
         size += len(block)
         if size >= block_bytes:

@@ -32,7 +32,7 @@ SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
 def _uploads(dist, only: set[str] | None = None) -> list[list[str]]:
     """The uploads a first push of the graphs of ``dist`` (or those in ``only``) sends, as IRIs."""
     reader = DistReader(dist)
-    graphs = [SmallGraph(e, reader.lines(e)) for e in sorted(Manifest.read(dist).graphs, key=lambda g: g.iri)
+    graphs = [SmallGraph(e, reader.quad_lines(e)) for e in sorted(Manifest.read(dist).graphs, key=lambda g: g.iri)
               if only is None or e.iri in only]
     return [[g.entry.iri for g in batch] for batch in plan_batches(graphs, UPLOAD_BYTES, 20_000)]
 
