@@ -17,7 +17,7 @@ exceeds its limit on generated SQL), so for such a store graphs with blank nodes
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from .manifest import GraphEntry
@@ -33,14 +33,15 @@ _OBJECT = re.compile(rb" _:([A-Za-z0-9_][A-Za-z0-9_.\-]*) \.\s*$")
 
 @dataclass(frozen=True)
 class SmallGraph:
-    """A graph of the build that goes in a batch: its manifest entry and its N-Triples lines."""
+    """A graph of the build that goes in a batch: its manifest entry and its N-Triples lines (its
+    N-Quads lines in an upload of :mod:`kgpub.publish.upload`)."""
 
     entry: GraphEntry
     lines: list[bytes]
+    size: int = field(init=False)  # bytes of N-Triples
 
-    @property
-    def size(self) -> int:
-        return sum(len(line) for line in self.lines)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "size", sum(map(len, self.lines)))
 
 
 def plan_batches(graphs: Iterable[SmallGraph], max_bytes: int = DEFAULT_BATCH_BYTES,

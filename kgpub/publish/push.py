@@ -3,14 +3,22 @@
 For the named graphs of ``DIST/manifest.json`` whose digest the store has not recorded yet,
 :class:`Pusher`:
 
-1. sends the small ones (graphs of ``kg.nq`` up to ``batch_bytes`` of N-Triples: notes, usually
+0. on a store whose N-Quads upload is one atomic request (Oxigraph's ``/store``), uploads the graphs
+   it holds neither as named graphs nor in its records (a first push: every graph) as N-Quads,
+   with their records, ONE request per batch of at most ``upload_bytes`` (:mod:`kgpub.publish.upload`),
+   a graph in its own files in a request of its own; a batch whose answer was lost is looked up in
+   the records before it is sent again;
+1. sends the (other) small ones (graphs of ``kg.nq`` up to ``batch_bytes`` of N-Triples: notes, usually
    every graph of a garden; on a store that refuses blank nodes in ``INSERT DATA``, Virtuoso, only
    those without blank nodes) in batches, ONE SPARQL Update per batch of at most ``batch_bytes``
    (:mod:`kgpub.publish.batch`): each graph of the batch dropped, inserted and recorded in the
    push-state graph ``B graph/push-state`` in that one request, so readers see the old graph or the
    new one, and a failed batch leaves its graphs' old versions and records.  The update is
    idempotent, so a batch whose answer was lost is simply sent again;
-2. sends each large graph (and every graph in its own files, such as PrimeKG shards) through a
+2. replaces each large graph (and every graph in its own files, such as PrimeKG shards) that the
+   store holds, when neither version has blank nodes and they differ in at most half of the
+   triples, by ONE update of its difference with its record (:mod:`kgpub.publish.difference`:
+   the store's version read by a Graph Store ``GET``); else sends it through a
    staging graph (``urn:kgpub:staging:{hash}``): its N-Triples in chunks (blank-node groups kept
    whole) with the store's fastest load (Oxigraph: ``/store?no_transaction&lenient``), then ONE
    update ``DROP SILENT GRAPH target ; ADD staging TO target`` + its record, then, outside the
@@ -37,15 +45,17 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from ..errors import EndpointError, PushError, StoreError
 from .batch import (DEFAULT_BATCH_BYTES, DEFAULT_BATCH_GRAPHS, SmallGraph, batch_update, has_blank_nodes,
                     plan_batches, removal_update)
+from .difference import difference, difference_update, ntriples_lines
 from .manifest import GraphEntry, Manifest
 from .payload import DEFAULT_CHUNK_BYTES, DistReader
 from .state import RecordedGraph, graph_counts, read_state, sparql_iri, state_graph_iri, state_update
 from .store import GraphStore
+from .upload import DEFAULT_UPLOAD_BYTES, batch_body, file_graph_body, record_quads
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +125,8 @@ class Pusher:
     atomic: bool = True
     batch_bytes: int = DEFAULT_BATCH_BYTES  # graphs of kg.nq up to this size share update requests; 0: none
     batch_graphs: int = DEFAULT_BATCH_GRAPHS
+    upload_bytes: int = DEFAULT_UPLOAD_BYTES  # new graphs per N-Quads upload (atomic stores); 0: never upload
+    difference_triples: int = 5_000_000  # large graphs up to this size are replaced by their difference; 0: never
     attempts: int = 4
     backoff: float = 0.5
     on_chunk: Callable[[str, int], None] | None = None  # (graph IRI, bytes sent)
@@ -128,12 +140,22 @@ class Pusher:
         state_graph = state_graph_iri(manifest.base_iri)
         report = PushReport(self.store.name)
         state = read_state(self.store, state_graph)
+        held = self.store.named_graphs() if self.upload_bytes > 0 and self.store.atomic_quads_upload else None
         small: list[SmallGraph] = []
         large: list[GraphEntry] = []
+        new_small: list[SmallGraph] = []
+        new_files: list[GraphEntry] = []
         for entry in sorted(manifest.graphs, key=lambda g: g.iri):
             recorded = state.get(entry.iri)
             if not force and recorded is not None and recorded.digest == entry.digest:
                 self._done(report, GraphOutcome(entry.iri, "skipped", entry.triples))
+                continue
+            if held is not None and recorded is None and entry.iri not in held:
+                quads = reader.quad_lines(entry)
+                if quads is None:
+                    new_files.append(entry)
+                else:
+                    new_small.append(SmallGraph(entry, quads))  # N-Quads lines, for an upload
                 continue
             lines = reader.lines(entry) if self.batch_bytes > 0 else None
             graph = SmallGraph(entry, lines) if lines is not None else None
@@ -143,6 +165,19 @@ class Pusher:
             else:
                 large.append(entry)
         self._drop_leftover_staging(manifest)
+        uploads = list(plan_batches(new_small, self.upload_bytes, 10 * self.batch_graphs))
+        with ThreadPoolExecutor(1) as prepare:  # the next upload's body is built while one is sent
+            body = lambda b: b"".join(batch_body(b, state_graph))  # noqa: E731
+            pending = prepare.submit(body, uploads[0]) if uploads else None
+            for i, batch in enumerate(uploads):
+                data = pending.result()
+                pending = prepare.submit(body, uploads[i + 1]) if i + 1 < len(uploads) else None
+                self._upload(report, [(g.entry, g.size) for g in batch], lambda: [data], state_graph)
+        for entry in new_files:
+            record = record_quads(state_graph, entry.iri, entry.digest, entry.triples)
+            size = sum((Path(dist) / name).stat().st_size for name in entry.files)
+            self._upload(report, [(entry, size)], lambda: file_graph_body(reader.blocks(entry), entry.iri, record),
+                         state_graph)
         batches = list(plan_batches(small, self.batch_bytes, self.batch_graphs))
         with ThreadPoolExecutor(1) as prepare:  # the next batch's text is built while one is sent
             pending = prepare.submit(batch_update, batches[0], state_graph) if batches else None
@@ -151,7 +186,7 @@ class Pusher:
                 pending = prepare.submit(batch_update, batches[i + 1], state_graph) if i + 1 < len(batches) else None
                 self._push_batch(report, batch, text)
         for entry in large:
-            self._done(report, self._replace(reader, entry, state_graph))
+            self._done(report, self._replace(reader, entry, state_graph, held=entry.iri in state))
         wanted = {g.iri for g in manifest.graphs}
         gone = sorted(set(state) - wanted)
         for i in range(0, len(gone), self.batch_graphs):
@@ -206,6 +241,41 @@ class Pusher:
                 self.on_chunk(graph.entry.iri, graph.size)
             self._done(report, GraphOutcome(graph.entry.iri, "pushed", graph.entry.triples, seconds, attempt))
 
+    def _upload(self, report: PushReport, sized: list[tuple[GraphEntry, int]], body: Callable[[], Iterable[bytes]],
+                state_graph: str) -> None:
+        """Add the graphs of ``sized`` (entry, bytes; none of which the store holds) and their records in one atomic
+        N-Quads upload of ``body()``; after a failure whose outcome is unknown, the records say whether
+        it went through before it is sent again (resending would duplicate blank nodes)."""
+        t0 = time.monotonic()
+        entries = [entry for entry, _ in sized]
+        where = f"{entries[0].iri}" + (f" ... {entries[-1].iri} ({len(entries)} graphs)" if len(entries) > 1 else "")
+        for attempt in range(1, self.attempts + 1):
+            try:
+                if attempt > 1 and self._recorded(entries, state_graph):
+                    break  # the previous attempt went through; only its answer was lost
+                self.store.add_nquads(body())
+                break
+            except EndpointError as error:
+                if not error.retryable:
+                    raise PushError(f"{self.store.name}: uploading {where} failed, nothing of it was added: "
+                                    f"{error}") from None
+                if attempt == self.attempts:
+                    raise PushError(f"{self.store.name}: uploading {where} failed after {attempt} attempts "
+                                    f"(an upload is all or nothing: the next push sends what is not recorded): "
+                                    f"{error}") from None
+                delay = self.backoff * 2 ** (attempt - 1)
+                log.warning("%s: %s; uploading %s again in %.1f s", self.store.name, error, where, delay)
+                self.sleep(delay)
+        seconds = (time.monotonic() - t0) / len(entries)
+        for entry, size in sized:
+            if self.on_chunk is not None:
+                self.on_chunk(entry.iri, size)
+            self._done(report, GraphOutcome(entry.iri, "pushed", entry.triples, seconds, attempt))
+
+    def _recorded(self, entries: list[GraphEntry], state_graph: str) -> bool:
+        state = read_state(self.store, state_graph)
+        return all(state.get(e.iri) is not None and state[e.iri].digest == e.digest for e in entries)
+
     def _done(self, report: PushReport, outcome: GraphOutcome) -> None:
         report.outcomes.append(outcome)
         if self.on_graph is not None:
@@ -217,8 +287,13 @@ class Pusher:
         except EndpointError as error:
             raise PushError(f"{self.store.name}: {error}") from None
 
-    def _replace(self, reader: DistReader, entry: GraphEntry, state_graph: str) -> GraphOutcome:
+    def _replace(self, reader: DistReader, entry: GraphEntry, state_graph: str, *, held: bool) -> GraphOutcome:
+        """Put ``entry`` in place; ``held``: the store records a version of it (then its difference
+        may do)."""
         t0 = time.monotonic()
+        if self.atomic and held and 0 < entry.triples <= self.difference_triples:
+            if self._replace_by_difference(reader, entry, state_graph):
+                return GraphOutcome(entry.iri, "pushed", entry.triples, time.monotonic() - t0)
         staging = staging_graph_iri(entry.iri) if self.atomic else entry.iri
         if not self.atomic:  # from here on the graph may be partial: never let it look pushed
             self._update(state_update(state_graph, entry.iri, None))
@@ -249,6 +324,31 @@ class Pusher:
                 log.warning("%s: %s; restarting graph %s in %.1f s", self.store.name, error, entry.iri, delay)
                 self.sleep(delay)
         raise AssertionError("unreachable")
+
+    def _replace_by_difference(self, reader: DistReader, entry: GraphEntry, state_graph: str) -> bool:
+        """Replace a graph the store holds by ONE update of its difference
+        (:mod:`kgpub.publish.difference`); False when that does not fit (then the staged path runs)."""
+        lines = reader.lines(entry)
+        new = ntriples_lines(lines if lines is not None else (block for _, block in reader.blocks(entry)))
+        try:
+            old = ntriples_lines([self.store.read_ntriples(entry.iri)])
+        except (EndpointError, StoreError) as error:
+            log.warning("%s: cannot read %s to replace it by its difference (%s); staging it", self.store.name,
+                        entry.iri, error)
+            return False
+        if not old:
+            return False
+        change = difference(old, new)
+        if change is None:
+            return False
+        try:
+            self.store.update(difference_update(entry.iri, change, state_graph, entry.digest, entry.triples))
+        except EndpointError as error:
+            raise PushError(f"{self.store.name}: replacing {entry.iri} ({len(change.gone)} triples out, "
+                            f"{len(change.added)} in) failed, its previous version is unchanged: {error}") from None
+        log.info("%s: %s replaced by its difference: %d triples out, %d in", self.store.name, entry.iri,
+                 len(change.gone), len(change.added))
+        return True
 
     def _drop_leftover_staging(self, manifest: Manifest) -> None:
         """Drop the staging graphs of this build's graphs that a failed push left behind (a graph now

@@ -15,7 +15,7 @@ import socket
 import time
 import urllib.error
 from dataclasses import dataclass, field
-from typing import Callable, TypeVar
+from typing import Callable, Iterable, TypeVar
 from urllib.parse import urlsplit
 
 import requests
@@ -30,6 +30,12 @@ T = TypeVar("T")
 
 #: Query parameters of Oxigraph's ``/store`` for fast bulk loads (no transaction, fewer checks).
 OXIGRAPH_BULK_PARAMS = {"no_transaction": "", "lenient": ""}
+#: Query parameters of N-Quads uploads to Oxigraph's ``/store``: its bulk loader, which writes
+#: nothing before its commit at the end of the request and then ingests every file it built in one
+#: RocksDB call, so a request is all or nothing (Oxigraph 0.5 ``BulkLoader::without_atomicity``
+#: documents the opposite mode; ``oxigraph load --help``: "Files are loaded atomically").  Not
+#: ``lenient``: a malformed line fails the whole request instead of being skipped.
+OXIGRAPH_QUADS_PARAMS = {"no_transaction": ""}
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,9 @@ class RemoteStore:
 
     ``bulk_params`` are extra query parameters of graph uploads (``OXIGRAPH_BULK_PARAMS``
     for the Oxigraph server); :meth:`detect` fills them from the server's ``Server`` header.
+    ``quads_params`` set (a dict, possibly empty) says that a POST of N-Quads to ``gsp_endpoint``
+    without ``?graph`` adds them to the dataset in one atomic request (Oxigraph's ``/store``, with
+    ``OXIGRAPH_QUADS_PARAMS``): push then uploads the graphs the store does not hold yet that way.
     """
 
     def __init__(
@@ -94,6 +103,7 @@ class RemoteStore:
         credentials: Credentials | None = None,
         retry: RetryPolicy = RetryPolicy(),
         bulk_params: dict[str, str] | None = None,
+        quads_params: dict[str, str] | None = None,
         insert_data_blank_nodes: bool = True,
         sleep: Callable[[float], None] = time.sleep,
     ):
@@ -108,6 +118,7 @@ class RemoteStore:
         self.credentials = credentials
         self.retry = retry
         self.bulk_params = dict(bulk_params or {})
+        self.quads_params = dict(quads_params) if quads_params is not None else None
         self.insert_data_blank_nodes = insert_data_blank_nodes
         self.name = _endpoint_label(endpoint)
         self._sleep = sleep
@@ -207,15 +218,56 @@ class RemoteStore:
         self._with_retries(f"update {label}", lambda: self._post(
             self.update_endpoint, update.encode("utf-8"), "application/sparql-update", "update"), retry=retry)
 
+    @property
+    def atomic_quads_upload(self) -> bool:
+        return self.gsp_endpoint is not None and self.quads_params is not None
+
     def add_ntriples(self, graph: str, data: bytes) -> None:
         """POST N-Triples to the graph (Graph Store Protocol); not retried (see push's graph-level retry)."""
         if self.gsp_endpoint is None:
             raise ConfigError(f"{self.name}: no Graph Store Protocol endpoint (--gsp-endpoint)")
-        params = {"graph": graph, **self.bulk_params}
-        query = "&".join(f"{k}={requests.utils.quote(v, safe='')}" if v else k for k, v in params.items())
-        self._post(f"{self.gsp_endpoint}?{query}", data, "application/n-triples", f"upload to {graph}")
+        self._post(_with_params(self.gsp_endpoint, {"graph": graph, **self.bulk_params}), data,
+                   "application/n-triples", f"upload to {graph}")
 
-    def _post(self, url: str, data: bytes, content_type: str, what: str) -> None:
+    def add_nquads(self, data: Iterable[bytes]) -> None:
+        """POST N-Quads to the dataset (Graph Store Protocol, no ``?graph``), streamed (chunked) unless
+        digest auth must send the body twice; not retried (push looks at the records first)."""
+        if self.gsp_endpoint is None or self.quads_params is None:
+            raise ConfigError(f"{self.name}: no atomic N-Quads upload (--gsp-endpoint and --quads-upload)")
+        body: bytes | Iterable[bytes] = iter(data)  # requests streams an iterator, chunked
+        if isinstance(data, (list, tuple)) or (self.credentials is not None and self.credentials.scheme == "digest"):
+            body = b"".join(data)
+        self._post(_with_params(self.gsp_endpoint, self.quads_params), body, "application/n-quads",
+                   "N-Quads upload")
+
+    def read_ntriples(self, graph: str) -> bytes:
+        """GET the graph as N-Triples (Graph Store Protocol); a 404 is an empty graph."""
+        if self.gsp_endpoint is None:
+            raise ConfigError(f"{self.name}: no Graph Store Protocol endpoint (--gsp-endpoint)")
+        url = _with_params(self.gsp_endpoint, {"graph": graph})
+
+        def run() -> bytes:
+            try:
+                response = self._session.get(url, headers={"Accept": "application/n-triples"},
+                                             auth=self.credentials.requests_auth() if self.credentials else None,
+                                             timeout=self.retry.timeout)
+            except requests.RequestException as error:
+                raise EndpointError(f"{self.name}: reading {graph} failed: connection failed: "
+                                    f"{type(error).__name__}", retryable=True) from None
+            if response.status_code == 404:
+                return b""
+            if response.status_code >= 300 or "n-triples" not in response.headers.get("Content-Type", ""):
+                code = response.status_code
+                raise EndpointError(f"{self.name}: reading {graph}: HTTP {code} "
+                                    f"{response.headers.get('Content-Type', '')}: {_short(response.text)}",
+                                    status=code, retryable=code >= 500 or code == 429)
+            return response.content
+        return self._with_retries(f"read {graph}", run)
+
+    def named_graphs(self) -> set[str]:
+        return {row["g"] for row in self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }") if "g" in row}
+
+    def _post(self, url: str, data: bytes | Iterable[bytes], content_type: str, what: str) -> None:
         """POST ``data``; connection failures and 5xx/429 are retryable errors, other non-2xx are not."""
         label = _endpoint_label(url)
         try:
@@ -249,6 +301,8 @@ class RemoteStore:
         server = self._with_retries(f"probe {self.name}", run)
         if server.lower().startswith("oxigraph"):
             self.bulk_params = {**OXIGRAPH_BULK_PARAMS, **self.bulk_params}
+            if self.gsp_endpoint is not None:
+                self.quads_params = {**OXIGRAPH_QUADS_PARAMS, **(self.quads_params or {})}
         if server.lower().startswith("virtuoso"):
             self.insert_data_blank_nodes = False
         return self
@@ -257,11 +311,19 @@ class RemoteStore:
         self._session.close()
 
 
+def _with_params(url: str, params: dict[str, str]) -> str:
+    """``url?k=v&flag``: valueless parameters (Oxigraph's ``no_transaction``) as bare names."""
+    if not params:
+        return url
+    query = "&".join(f"{k}={requests.utils.quote(v, safe='')}" if v else k for k, v in params.items())
+    return f"{url}?{query}"
+
+
 def oxigraph_server(base_url: str, **options) -> RemoteStore:
     """A :class:`RemoteStore` for an Oxigraph server at ``base_url`` (``http://127.0.0.1:7878``)."""
     base = base_url.rstrip("/")
     return RemoteStore(f"{base}/query", update_endpoint=f"{base}/update", gsp_endpoint=f"{base}/store",
-                       bulk_params=dict(OXIGRAPH_BULK_PARAMS), **options)
+                       bulk_params=dict(OXIGRAPH_BULK_PARAMS), quads_params=dict(OXIGRAPH_QUADS_PARAMS), **options)
 
 
 def virtuoso_server(base_url: str, credentials: Credentials | None = None, **options) -> RemoteStore:

@@ -10,7 +10,7 @@ endpoint.  Every implementation passes ``tests/stores/test_contract.py``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Iterable, Protocol, runtime_checkable
 
 from pyoxigraph import (
     BlankNode,
@@ -37,6 +37,10 @@ class GraphStore(Protocol):
     #: push batches graphs with blank nodes only then.
     insert_data_blank_nodes: bool
 
+    #: Whether :meth:`add_nquads` is one atomic request: push then uploads the graphs the store does
+    #: not hold yet as N-Quads, with their push-state records, one request per batch.
+    atomic_quads_upload: bool
+
     def select(self, query: str) -> list[dict[str, str]]:
         """Run a SELECT; each row maps bound variable names to term values (IRIs, lexical forms)."""
         ...
@@ -52,6 +56,19 @@ class GraphStore(Protocol):
 
     def add_ntriples(self, graph: str, data: bytes) -> None:
         """Add N-Triples to ``graph`` as fast as the store allows (not necessarily atomic)."""
+        ...
+
+    def add_nquads(self, data: Iterable[bytes]) -> None:
+        """Add the N-Quads ``data`` (blocks of whole lines) to the dataset in one request, atomically
+        where ``atomic_quads_upload`` says so; not retried (push decides, from the records)."""
+        ...
+
+    def named_graphs(self) -> set[str]:
+        """The IRIs of the named graphs the store holds."""
+        ...
+
+    def read_ntriples(self, graph: str) -> bytes:
+        """The triples of ``graph`` as N-Triples (empty when the store does not have it)."""
         ...
 
     def close(self) -> None: ...
@@ -71,6 +88,7 @@ class EmbeddedStore:
         self.path = Path(path) if path is not None else None
         self.name = f"embedded:{self.path}" if self.path else "embedded:memory"
         self.insert_data_blank_nodes = True
+        self.atomic_quads_upload = True
         try:
             if self.path is None:
                 self.store = Store()
@@ -131,8 +149,21 @@ class EmbeddedStore:
         except (SyntaxError, ValueError, OSError) as error:
             raise StoreError(f"{self.name}: cannot load into {graph}: {error}") from error
 
-    def named_graphs(self) -> list[str]:
-        return sorted(g.value for g in self.store.named_graphs() if isinstance(g, NamedNode))
+    def add_nquads(self, data: Iterable[bytes]) -> None:
+        """One transaction (``Store.load``): all of ``data`` or nothing."""
+        try:
+            self.store.load(input=b"".join(data), format=RdfFormat.N_QUADS)
+        except (SyntaxError, ValueError, OSError) as error:
+            raise StoreError(f"{self.name}: cannot load N-Quads: {error}") from error
+
+    def named_graphs(self) -> set[str]:
+        return {g.value for g in self.store.named_graphs() if isinstance(g, NamedNode)}
+
+    def read_ntriples(self, graph: str) -> bytes:
+        try:
+            return self.store.dump(format=RdfFormat.N_TRIPLES, from_graph=NamedNode(graph)) or b""
+        except (ValueError, OSError) as error:
+            raise StoreError(f"{self.name}: cannot read {graph}: {error}") from error
 
     def __len__(self) -> int:
         return len(self.store)

@@ -1,5 +1,7 @@
 """Small graphs pushed in batches, one update request per batch: faults in the middle of a batch,
-an interrupted push resumed by batch, large graphs on the staged path beside them."""
+an interrupted push resumed by batch, large graphs on the staged path beside them.  The SPARQL
+Update path of every store (``upload_bytes=0``: the N-Quads upload of graphs new to Oxigraph is
+tested in test_push_upload.py)."""
 
 from __future__ import annotations
 
@@ -79,7 +81,7 @@ def test_one_request_per_batch_and_faults_mid_batch(request, kind, fault_proxy):
     server = request.getfixturevalue(kind)
     path, per_update, probes = UPDATES[kind]
     proxy = fault_proxy(server.base_url, delay=0.3)
-    clean = push(dist, _store(kind, proxy.url), batch_bytes=limit)
+    clean = push(dist, _store(kind, proxy.url), upload_bytes=0, batch_bytes=limit)
     sent = [p for m, p, _ in proxy.seen if m == "POST" and path in p]
     assert len(clean.pushed) == 10 and len(sent) == len(_batches(dist, None, limit)) * per_update
     _check_complete(_store(kind, server.base_url), dist)
@@ -92,7 +94,7 @@ def test_one_request_per_batch_and_faults_mid_batch(request, kind, fault_proxy):
     # committed but its answer lost, is sent again, meets a 500, and is sent a third time
     proxy.plan = [None, ERROR_500, DROP, DELAY, DROP_AFTER, ERROR_500]
     assert len(_batches(dist, {i for i in old if "/note/" in i}, limit)) >= 3
-    report = push(dist, _store(kind, proxy.url), batch_bytes=limit)
+    report = push(dist, _store(kind, proxy.url), upload_bytes=0, batch_bytes=limit)
     assert len(report.pushed) == 8 and report.verified == 10  # ontology and metadata unchanged
     assert proxy.plan == [] and [f for _, _, f in proxy.seen if f] == ["500", "drop", "delay", "drop-after", "500"]
     _check_complete(_store(kind, server.base_url), dist)
@@ -108,7 +110,7 @@ def test_interrupted_push_leaves_whole_batches_and_resumes_by_batch(request, kin
     server = request.getfixturevalue(kind)
     path, per_update, probes = UPDATES[kind]
     direct = _store(kind, server.base_url)
-    push(dist, direct, batch_bytes=limit)
+    push(dist, direct, upload_bytes=0, batch_bytes=limit)
     base = Manifest.read(dist).base_iri
     old = {g.iri: g.digest for g in Manifest.read(dist).graphs}
     write_dist(dist, base=base, edition=5, edges=kind == "oxigraph")
@@ -118,7 +120,7 @@ def test_interrupted_push_leaves_whole_batches_and_resumes_by_batch(request, kin
     proxy.match = path
     proxy.plan = [None] * (probes + 2 * per_update) + [ERROR_500] * 200  # two batches go through, then the store fails
     with pytest.raises(PushError) as caught:
-        push(dist, _store(kind, proxy.url), batch_bytes=limit)
+        push(dist, _store(kind, proxy.url), upload_bytes=0, batch_bytes=limit)
     assert "previous versions are unchanged" in str(caught.value)
     state = read_state(direct, state_graph_iri(base))
     done = [b for b in batches if all(state[i].digest == new[i] for i in b)]
@@ -128,7 +130,7 @@ def test_interrupted_push_leaves_whole_batches_and_resumes_by_batch(request, kin
     assert all(counts[g.iri] == g.triples for g in Manifest.read(dist).graphs)
     proxy.plan = []
     proxy.seen.clear()
-    report = push(dist, _store(kind, proxy.url), batch_bytes=limit)
+    report = push(dist, _store(kind, proxy.url), upload_bytes=0, batch_bytes=limit)
     assert sorted(o.iri for o in report.pushed) == sorted(i for b in batches[2:] for i in b)
     assert len([p for m, p, _ in proxy.seen if m == "POST" and path in p]) == len(batches[2:]) * per_update
     _check_complete(direct, dist)
@@ -138,14 +140,14 @@ def test_small_graphs_batched_large_graph_staged_and_removals_batched(oxigraph, 
     out = tmp_path / "mixed"
     write_dist(out, base=base_iri, notes=8, extra_ntriples=2000)
     store = oxigraph_server(oxigraph.base_url, retry=FAST_RETRY)
-    report = push(out, store, batch_bytes=BATCH_BYTES, chunk_bytes=20_000)
+    report = push(out, store, upload_bytes=0, batch_bytes=BATCH_BYTES, chunk_bytes=20_000)
     assert report.verified == 11
     staging = store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
                            "FILTER(STRSTARTS(STR(?g), \"urn:kgpub:staging:\")) }")
     assert staging == []
     assert graph_counts(store, [f"{base_iri}graph/primekg"]) == {f"{base_iri}graph/primekg": 2000}
     write_dist(out, base=base_iri, notes=3, extra_ntriples=2000)  # five notes deleted
-    again = push(out, store, batch_bytes=BATCH_BYTES)
+    again = push(out, store, upload_bytes=0, batch_bytes=BATCH_BYTES)
     assert sorted(o.iri.rsplit("/", 1)[-1] for o in again.removed) == ["bad", "foxo1", "foxo3", "gsk3b", "nos3"]
     gone = [o.iri for o in again.removed]
     assert set(graph_counts(store, gone).values()) == {0}
@@ -155,6 +157,6 @@ def test_small_graphs_batched_large_graph_staged_and_removals_batched(oxigraph, 
 def test_virtuoso_takes_graphs_with_blank_nodes_on_the_staged_path(virtuoso, dist):
     store = _store("virtuoso", virtuoso.base_url)
     assert not store.insert_data_blank_nodes
-    report = push(dist, store, batch_bytes=BATCH_BYTES)
+    report = push(dist, store, upload_bytes=0, batch_bytes=BATCH_BYTES)
     assert len(report.pushed) == 10 and report.verified == 10
     _check_complete(store, dist)

@@ -38,7 +38,7 @@ def test_push_completes_through_drops_delays_and_500s(request, kind, fault_proxy
     proxy = fault_proxy(server.base_url, delay=0.3)
     proxy.plan = [None, ERROR_500, DROP, None, DELAY, None, None, DROP_AFTER, ERROR_500, None, ERROR_500]
     store = _through(proxy.url, kind)
-    report = push(dist, store, chunk_bytes=600, batch_bytes=0)  # the staged path, graph by graph
+    report = push(dist, store, chunk_bytes=600, upload_bytes=0, batch_bytes=0)  # the staged path, graph by graph
     assert report.verified == 10 and len(report.pushed) == 10
     assert any(o.attempts > 1 for o in report.pushed)
     assert [f for _, _, f in proxy.seen if f] == ["500", "drop", "delay", "drop-after", "500", "500"]
@@ -57,7 +57,7 @@ def test_failed_push_keeps_old_version_and_rerun_finishes(request, kind, fault_p
     proxy = fault_proxy(server.base_url)
     proxy.plan = [None] * 12 + [ERROR_500] * 40  # the server "goes down" part-way
     with pytest.raises(PushError) as caught:
-        push(dist, _through(proxy.url, kind), chunk_bytes=600, batch_bytes=0)
+        push(dist, _through(proxy.url, kind), chunk_bytes=600, upload_bytes=0, batch_bytes=0)
     assert "previous version is unchanged" in str(caught.value)
     # graphs are either old or new, never mixed or missing, and the axioms are intact
     labels = _labels(direct, base_iri)
@@ -112,12 +112,12 @@ def test_non_atomic_push_failure_is_unrecorded_and_rerun_finishes(oxigraph, faul
     from kgpub.publish.push import read_state, state_graph_iri
 
     direct = _through(oxigraph.base_url, "oxigraph")
-    push(dist, direct, atomic=False, batch_bytes=0)
+    push(dist, direct, atomic=False, upload_bytes=0, batch_bytes=0)
     write_dist(dist, base=base_iri, edition=5)
     proxy = fault_proxy(oxigraph.base_url)
     proxy.plan = [None] * 12 + [ERROR_500] * 40
     with pytest.raises(PushError) as caught:
-        push(dist, _through(proxy.url, "oxigraph"), chunk_bytes=600, atomic=False, batch_bytes=0)
+        push(dist, _through(proxy.url, "oxigraph"), chunk_bytes=600, atomic=False, upload_bytes=0, batch_bytes=0)
     assert "may be partial" in str(caught.value)
     manifest = Manifest.read(dist)
     state = read_state(direct, state_graph_iri(manifest.base_iri))
@@ -125,6 +125,6 @@ def test_non_atomic_push_failure_is_unrecorded_and_rerun_finishes(oxigraph, faul
     for g in manifest.graphs:  # whatever is recorded with the new digest is complete
         if g.iri in state and state[g.iri].digest == g.digest:
             assert counts[g.iri] == g.triples
-    report = push(dist, direct, atomic=False, batch_bytes=0)
+    report = push(dist, direct, atomic=False, upload_bytes=0, batch_bytes=0)
     assert report.pushed and report.verified == len(manifest.graphs)
     assert _labels(direct, base_iri) == ["AKT1 gene (edition 5)"]
