@@ -41,6 +41,9 @@ def serve(
                                       help="Accept SPARQL Update with 'Authorization: Bearer $KGPUB_UPDATE_TOKEN'."),
     allow_load: List[str] = typer.Option([], "--allow-load", help="An IRI SPARQL LOAD may read (repeatable)."),
     allow_service: bool = typer.Option(False, "--allow-service", help="Allow federated SERVICE queries."),
+    cache_mb: int = typer.Option(64, "--cache-mb",
+                                 help="Whole answers kept in memory and given again until the store changes "
+                                      "(MiB; 0: no cache)."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar while loading."),
 ) -> None:
     """Serve a build over the SPARQL 1.1 Protocol (loads only what changed since the last start)."""
@@ -84,7 +87,7 @@ def serve(
                         timeout=timeout, graphs=report.graphs, fallback_host=where),
         pool=PoolSettings(store=str(store), executors=executors, max_executors=max_executors, queue=queue,
                           timeout=timeout, memory=memory, cap=int(max_result_mb * (1 << 20)),
-                          isolate=not allow_service, writable=allow_update,
+                          isolate=not allow_service, writable=allow_update, cache_bytes=max(cache_mb, 0) << 20,
                           writer_network=bool(allow_load) or allow_service))
     typer.echo(f"SPARQL endpoint: http://{where}/sparql ({executors} executors, "
                f"{memory >> 20} MiB each)", err=True)

@@ -97,7 +97,8 @@ def load_build(dist: Path, store_path: Path, *, progress: bool = True) -> LoadRe
     held: dict[str, list] = state["graphs"]
     report = LoadReport(graphs=tuple(sorted((iri, g.triples) for iri, g in want.items())))
     report.skipped = sorted(iri for iri, g in want.items() if held.get(iri) == [g.digest, g.triples])
-    report.pushed = sorted(iri for iri in want if iri not in set(report.skipped))
+    unchanged = set(report.skipped)
+    report.pushed = sorted(iri for iri in want if iri not in unchanged)
     report.removed = sorted(iri for iri in held if iri not in want)
     if not report.pushed and not report.removed:
         report.seconds = time.perf_counter() - started

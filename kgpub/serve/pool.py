@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import AsyncIterator
 
 from .backend import QueryFailed
+from .cache import Cached, ResultCache, job_key
 from .executor import HEADER
 
 log = logging.getLogger("kgpub.serve")
@@ -50,6 +51,7 @@ class PoolSettings:
     writable: bool = False  # one update executor besides the readers
     writer_network: bool = False  # the update executor keeps network access (LOAD allow-list)
     start_timeout: float = 120.0
+    cache_bytes: int = 64 << 20  # whole answers kept in the front end (see .cache); 0: none
 
 
 @dataclass
@@ -104,6 +106,7 @@ class PoolBackend:
         self._tasks: set[asyncio.Task] = set()
         self.replaced = 0  # executors ended by a timeout, the memory budget or a crash
         self.isolated: bool | None = None
+        self.cache = ResultCache(settings.cache_bytes)
 
     # -- life cycle ------------------------------------------------------------------------------
 
@@ -259,11 +262,24 @@ class PoolBackend:
             async with self._write_lock:
                 reply = await self._exchange(self._writer, job, deadline, timeout, writer=True)
                 if reply.status < 300:
-                    self._generation += 1
+                    self.changed()
                 return reply
+        key = job_key(job)
+        hit = self.cache.get(key)
+        if hit is not None:
+            return Reply(hit.status, hit.media, hit.body)
+        generation = self._generation
         worker = await self._acquire(deadline)
         self._busy.add(worker)
-        return await self._exchange(worker, job, deadline, timeout)
+        reply = await self._exchange(worker, job, deadline, timeout)
+        if reply.rest is None and reply.status == 200 and generation == self._generation:
+            self.cache.put(key, Cached(reply.status, reply.media, reply.head))
+        return reply
+
+    def changed(self) -> None:
+        """The store changed (an update, a reload): executors reopen their view, cached answers go."""
+        self._generation += 1
+        self.cache.clear()
 
     async def _exchange(self, worker: _Worker, job: dict, deadline: float, timeout: float,
                         writer: bool = False) -> Reply:
