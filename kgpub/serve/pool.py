@@ -111,11 +111,36 @@ class PoolBackend:
     # -- life cycle ------------------------------------------------------------------------------
 
     async def start(self) -> "PoolBackend":
-        workers = await asyncio.gather(*(self._spawn(False) for _ in range(self.settings.executors)))
-        self._idle.extend(workers)
-        if self.settings.writable:
-            self._writer = await self._spawn(True)
+        """Start the executors at once; return as soon as one is ready (the rest join when they are)."""
+        writer = self._task(self._spawn(True)) if self.settings.writable else None
+        pending = {self._task(self._spawn(False)) for _ in range(self.settings.executors)}
+        error: BaseException | None = None
+        while pending and not self._idle:
+            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                if task.exception() is None:
+                    self._idle.append(task.result())
+                else:
+                    error = task.exception()
+        if not self._idle:
+            assert error is not None
+            raise error
+        for task in pending:
+            task.add_done_callback(self._joined)
+        if writer is not None:
+            self._writer = await writer
         return self
+
+    def _joined(self, task: asyncio.Task) -> None:
+        if task.cancelled():
+            return
+        if task.exception() is not None:
+            log.error("%s", task.exception())
+            return
+        if self._closed:
+            task.result().kill()
+            return
+        self._release(task.result())
 
     async def close(self) -> None:
         self._closed = True
