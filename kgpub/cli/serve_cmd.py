@@ -31,6 +31,10 @@ def serve(
     max_executors: int = typer.Option(0, "--max-executors",
                                       help="Executors at most, counting extras started beside slow queries "
                                            "(default: executors + 4)."),
+    frontends: int = typer.Option(0, "--frontends",
+                                  help="HTTP front-end processes sharing the port, each with its share of the "
+                                       "executors and its own answer cache (default: one per core, at most "
+                                       "one per executor; always one with --allow-update)."),
     queue: int = typer.Option(64, "--queue", help="Queries that may wait for an executor; past it: 503."),
     memory_mb: int = typer.Option(0, "--memory-mb",
                                   help="Memory budget of each executor in MiB (default: half the RAM shared "
@@ -63,9 +67,15 @@ def serve(
         raise ConfigError("--allow-update needs a token: set KGPUB_UPDATE_TOKEN")
     if allow_load and not allow_update:
         raise ConfigError("--allow-load only makes sense with --allow-update")
-    if timeout <= 0 or max_result_mb <= 0 or queue < 0 or executors < 0:
+    if timeout <= 0 or max_result_mb <= 0 or queue < 0 or executors < 0 or frontends < 0:
         raise ConfigError("--timeout and --max-result-mb must be positive, --queue and --executors not negative")
-    sock = bind(host, port)  # before loading: a taken port fails at once
+    cores = os.cpu_count() or 1
+    executors = executors or cores
+    max_executors = max(max_executors or executors + 4, executors)
+    if allow_update:
+        frontends = 1  # one process holds the store writable and tells its readers of each update
+    frontends = min(frontends or cores, executors)
+    sock = bind(host, port, shared=frontends > 1)  # before loading: a taken port fails at once
     store = store or (dist / ".store")
     try:
         report = load_build(dist, store, progress=not quiet)
@@ -74,9 +84,6 @@ def serve(
         raise typer.Exit(1) from None
     typer.echo(f"store {store}: {len(report.pushed)} graphs loaded, {len(report.skipped)} unchanged, "
                f"{len(report.removed)} removed ({report.quads:,} quads in {report.seconds:.1f} s)", err=True)
-    cores = os.cpu_count() or 1
-    executors = executors or cores
-    max_executors = max(max_executors or executors + 4, executors)
     memory = (memory_mb << 20) if memory_mb else max(1 << 30, _ram() // 2 // max_executors)
     bound = sock.getsockname()
     where = f"[{bound[0]}]:{bound[1]}" if ":" in bound[0] else f"{bound[0]}:{bound[1]}"
@@ -85,11 +92,13 @@ def serve(
         app=AppSettings(public_url=public_url, allow_update=allow_update, update_token=token,
                         policy=Policy(allow_service=allow_service, load_allowed=frozenset(allow_load)),
                         timeout=timeout, graphs=report.graphs, fallback_host=where),
-        pool=PoolSettings(store=str(store), executors=executors, max_executors=max_executors, queue=queue,
+        frontends=frontends,
+        pool=PoolSettings(store=str(store), executors=executors // frontends,
+                          max_executors=max(max_executors // frontends, executors // frontends), queue=queue,
                           timeout=timeout, memory=memory, cap=int(max_result_mb * (1 << 20)),
                           isolate=not allow_service, writable=allow_update, cache_bytes=max(cache_mb, 0) << 20,
                           writer_network=bool(allow_load) or allow_service))
-    typer.echo(f"SPARQL endpoint: http://{where}/sparql ({executors} executors, "
+    typer.echo(f"SPARQL endpoint: http://{where}/sparql ({frontends} front ends, {executors} executors, "
                f"{memory >> 20} MiB each)", err=True)
     pages = PagesSettings(base_iri=Manifest.read(dist).base_iri, public_url=public_url, dist=dist,
                           timeout=timeout)

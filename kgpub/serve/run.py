@@ -1,15 +1,23 @@
-"""Serve the app on uvicorn: one front-end process (httptools parser, uvloop), the executor pool.
+"""Serve the app on uvicorn: front-end processes (httptools parser, uvloop), each with its executor pool.
 
 uvicorn owns the wire: RFC 9112 framing and header validation (llhttp), chunked request bodies,
 ``100-continue``, the keep-alive idle timeout, the connection limit (``limit_concurrency``: past
 it, new requests get 503); :mod:`.wire` adds a timeout for the request head and a bound on its size.  The socket is bound here first, so a taken port is a clear error and
 port 0 picks a free one.
+
+With ``frontends`` above one, the process forks that many minus one copies of itself once the
+store is loaded; each binds its own socket to the same address with ``SO_REUSEPORT`` (the kernel
+spreads new connections over them) and runs its own app, pool and answer cache.  The first
+process ends the others when it stops; each copy is sent SIGTERM if the first one dies.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import logging
+import os
+import signal
 import socket
 from dataclasses import dataclass, field
 from typing import Callable
@@ -35,11 +43,14 @@ class ServerSettings:
     max_head_bytes: int = 64 << 10  # request line + headers; past it: 431
     app: AppSettings = field(default_factory=AppSettings)
     pool: PoolSettings | None = None
+    frontends: int = 1  # front-end processes sharing the port (SO_REUSEPORT), each with its own pool
 
 
-def bind(host: str, port: int) -> socket.socket:
+def bind(host: str, port: int, *, shared: bool = False) -> socket.socket:
+    """A listening socket; ``shared``: other sockets of this user may bind the same address."""
     try:
-        sock = socket.create_server((host, port), backlog=2048, family=socket.AF_INET6 if ":" in host else socket.AF_INET)
+        sock = socket.create_server((host, port), backlog=2048, reuse_port=shared,
+                                    family=socket.AF_INET6 if ":" in host else socket.AF_INET)
     except OSError as error:
         raise ConfigError(f"cannot listen on {host}:{port}: {error.strerror or error}") from error
     sock.set_inheritable(True)
@@ -80,8 +91,50 @@ def uvicorn_config(app: ASGIApp, settings: ServerSettings) -> uvicorn.Config:
 
 def serve(settings: ServerSettings, sock: socket.socket,
           pages: Callable[[QueryBackend], ASGIApp] | None = None) -> None:
-    """Run until SIGINT/SIGTERM.  ``sock`` comes from :func:`bind`; ``pages`` makes the pages app
-    (``kgpub.web``) over the same executor pool as the SPARQL endpoint."""
+    """Run until SIGINT/SIGTERM.  ``sock`` comes from :func:`bind` (``shared=True`` when
+    ``settings.frontends > 1``); ``pages`` makes the pages app (``kgpub.web``) over the same
+    executor pool as the SPARQL endpoint."""
+    children = []
+    address = sock.getsockname()[:2]
+    try:
+        for _ in range(settings.frontends - 1):
+            pid = os.fork()
+            if pid == 0:
+                _as_copy(settings, sock, address, pages)
+            children.append(pid)
+        _serve_one(settings, sock, pages)
+    finally:
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        for pid in children:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _as_copy(settings: ServerSettings, inherited: socket.socket, address: tuple,
+             pages: Callable[[QueryBackend], ASGIApp] | None) -> None:
+    """The body of a forked front end: its own socket on the same address; never returns."""
+    code = 0
+    try:
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        inherited.close()
+        _serve_one(settings, bind(address[0], address[1], shared=True), pages)
+    except KeyboardInterrupt:
+        pass
+    except BaseException:  # noqa: BLE001 - a copy reports and exits; it must never return into the caller
+        log.exception("front end %d stopped", os.getpid())
+        code = 1
+    finally:
+        logging.shutdown()
+        os._exit(code)
+
+
+def _serve_one(settings: ServerSettings, sock: socket.socket,
+               pages: Callable[[QueryBackend], ASGIApp] | None) -> None:
     assert settings.pool is not None
     backend = PoolBackend(settings.pool)
     app = _Lifespan(create_app(settings.app, backend, pages(backend) if pages else None), backend)
