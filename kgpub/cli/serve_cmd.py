@@ -40,7 +40,8 @@ def serve(
                                   help="Memory budget of each executor in MiB (default: half the RAM shared "
                                        "among --max-executors)."),
     idle_timeout: int = typer.Option(5, "--idle-timeout", help="Seconds an idle keep-alive connection stays open."),
-    max_connections: int = typer.Option(512, "--max-connections", help="Connections at most; past it: 503."),
+    max_connections: int = typer.Option(512, "--max-connections",
+                                        help="Connections at most (shared out among the front ends); past it: 503."),
     allow_update: bool = typer.Option(False, "--allow-update",
                                       help="Accept SPARQL Update with 'Authorization: Bearer $KGPUB_UPDATE_TOKEN'."),
     allow_load: List[str] = typer.Option([], "--allow-load", help="An IRI SPARQL LOAD may read (repeatable)."),
@@ -88,7 +89,7 @@ def serve(
     bound = sock.getsockname()
     where = f"[{bound[0]}]:{bound[1]}" if ":" in bound[0] else f"{bound[0]}:{bound[1]}"
     settings = ServerSettings(
-        host=host, port=bound[1], idle_timeout=idle_timeout, max_connections=max_connections,
+        host=host, port=bound[1], idle_timeout=idle_timeout, max_connections=max(max_connections // frontends, 1),
         app=AppSettings(public_url=public_url, allow_update=allow_update, update_token=token,
                         policy=Policy(allow_service=allow_service, load_allowed=frozenset(allow_load)),
                         timeout=timeout, graphs=report.graphs, fallback_host=where),

@@ -21,6 +21,7 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route, Router
 
 from .backend import QueryFailed
+from .cache import AnswerCache
 from .dataset import graph_iris, with_using
 from .description import ServiceDescription, endpoint_url
 from .media import GRAPH_FORMATS, negotiate, prefers_html
@@ -240,7 +241,7 @@ def create_app(settings: AppSettings, backend: PoolBackend, pages: ASGIApp | Non
                             Route("/store", endpoint.store, methods=methods),
                             Route("/.well-known/void", endpoint.void, methods=["GET", "HEAD"])],
                     default=pages or not_found, redirect_slashes=False)
-    return _Headers(router, settings.cors)
+    return _Headers(AnswerCache(router, backend, backend.settings.cache_bytes // 2), settings.cors)
 
 
 __all__ = ["AppSettings", "SparqlEndpoint", "create_app"]

@@ -51,7 +51,7 @@ class PoolSettings:
     writable: bool = False  # one update executor besides the readers
     writer_network: bool = False  # the update executor keeps network access (LOAD allow-list)
     start_timeout: float = 120.0
-    cache_bytes: int = 64 << 20  # whole answers kept in the front end (see .cache); 0: none
+    cache_bytes: int = 64 << 20  # whole answers kept in the front end (see .cache), half per layer; 0: none
 
 
 @dataclass
@@ -106,7 +106,7 @@ class PoolBackend:
         self._tasks: set[asyncio.Task] = set()
         self.replaced = 0  # executors ended by a timeout, the memory budget or a crash
         self.isolated: bool | None = None
-        self.cache = ResultCache(settings.cache_bytes)
+        self.cache = ResultCache(settings.cache_bytes // 2)
 
     # -- life cycle ------------------------------------------------------------------------------
 
@@ -300,6 +300,11 @@ class PoolBackend:
         if reply.rest is None and reply.status == 200 and generation == self._generation:
             self.cache.put(key, Cached(reply.status, reply.media, reply.head))
         return reply
+
+    @property
+    def generation(self) -> int:
+        """How many times the store changed since the start (updates, reloads)."""
+        return self._generation
 
     def changed(self) -> None:
         """The store changed (an update, a reload): executors reopen their view, cached answers go."""

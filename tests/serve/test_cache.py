@@ -85,3 +85,44 @@ def test_an_update_clears_the_cache(tmp_path):
         assert n() == 3001
     finally:
         s.stop()
+
+
+class _Store:
+    generation = 0
+
+
+def test_http_answers_are_kept_per_request_and_dropped_when_the_store_changes():
+    import asyncio
+
+    from kgpub.serve.cache import AnswerCache
+
+    calls: list[bytes] = []
+
+    async def app(scope, receive, send):
+        calls.append(scope["query_string"])
+        status = 400 if b"bad" in scope["query_string"] else 200
+        await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", b"text/csv")]})
+        await send({"type": "http.response.body", "body": b"n\r\n%d\r\n" % len(calls)})
+
+    store = _Store()
+    cache = AnswerCache(app, store, 1 << 20)
+
+    def get(qs: bytes, accept: bytes = b"text/csv", method: str = "GET", path: str = "/sparql") -> tuple[int, bytes]:
+        sent: list[dict] = []
+
+        async def send(message):
+            sent.append(message)
+
+        scope = {"type": "http", "method": method, "path": path, "query_string": qs, "http_version": "1.1",
+                 "headers": [(b"host", b"h"), (b"accept", accept)]}
+        asyncio.run(cache(scope, None, send))
+        return sent[0]["status"], sent[1]["body"]
+
+    assert get(b"query=a") == (200, b"n\r\n1\r\n")
+    assert get(b"query=a") == (200, b"n\r\n1\r\n") and len(calls) == 1  # given again
+    assert get(b"query=a", accept=b"application/sparql-results+json")[1] == b"n\r\n2\r\n"
+    assert get(b"query=bad")[0] == 400 and get(b"query=bad")[0] == 400 and len(calls) == 4  # errors not kept
+    assert get(b"query=a", method="POST")[1] == b"n\r\n5\r\n"  # only GET
+    assert get(b"x=1", path="/page")[1] == b"n\r\n6\r\n"  # only the SPARQL routes
+    store.generation = 1  # an update or a reload
+    assert get(b"query=a") == (200, b"n\r\n7\r\n")
