@@ -29,16 +29,16 @@ def serve(
     executors: int = typer.Option(0, "--executors", "--workers",
                                   help="Query executor processes (default: one per core)."),
     max_executors: int = typer.Option(0, "--max-executors",
-                                      help="Executors at most, counting extras started beside slow queries "
-                                           "(default: executors + 4)."),
+                                      help="Executors at most in each front end, counting extras started beside "
+                                           "slow queries (default: its executors + 4)."),
     frontends: int = typer.Option(0, "--frontends",
                                   help="HTTP front-end processes sharing the port, each with its share of the "
                                        "executors and its own answer cache (default: one per core, at most "
                                        "one per executor; always one with --allow-update)."),
     queue: int = typer.Option(64, "--queue", help="Queries that may wait for an executor; past it: 503."),
     memory_mb: int = typer.Option(0, "--memory-mb",
-                                  help="Memory budget of each executor in MiB (default: half the RAM shared "
-                                       "among --max-executors)."),
+                                  help="Memory budget of each executor in MiB (default: half the RAM shared among "
+                                       "--max-executors of every front end)."),
     idle_timeout: int = typer.Option(5, "--idle-timeout", help="Seconds an idle keep-alive connection stays open."),
     max_connections: int = typer.Option(512, "--max-connections",
                                         help="Connections at most (shared out among the front ends); past it: 503."),
@@ -72,10 +72,11 @@ def serve(
         raise ConfigError("--timeout and --max-result-mb must be positive, --queue and --executors not negative")
     cores = os.cpu_count() or 1
     executors = executors or cores
-    max_executors = max(max_executors or executors + 4, executors)
     if allow_update:
         frontends = 1  # one process holds the store writable and tells its readers of each update
     frontends = min(frontends or cores, executors)
+    each = executors // frontends  # executors of each front end
+    max_executors = max(max_executors or each + 4, each)
     sock = bind(host, port, shared=frontends > 1)  # before loading: a taken port fails at once
     store = store or (dist / ".store")
     try:
@@ -85,7 +86,7 @@ def serve(
         raise typer.Exit(1) from None
     typer.echo(f"store {store}: {len(report.pushed)} graphs loaded, {len(report.skipped)} unchanged, "
                f"{len(report.removed)} removed ({report.quads:,} quads in {report.seconds:.1f} s)", err=True)
-    memory = (memory_mb << 20) if memory_mb else max(1 << 30, _ram() // 2 // max_executors)
+    memory = (memory_mb << 20) if memory_mb else max(1 << 30, _ram() // 2 // (max_executors * frontends))
     bound = sock.getsockname()
     where = f"[{bound[0]}]:{bound[1]}" if ":" in bound[0] else f"{bound[0]}:{bound[1]}"
     settings = ServerSettings(
@@ -94,8 +95,7 @@ def serve(
                         policy=Policy(allow_service=allow_service, load_allowed=frozenset(allow_load)),
                         timeout=timeout, graphs=report.graphs, fallback_host=where),
         frontends=frontends,
-        pool=PoolSettings(store=str(store), executors=executors // frontends,
-                          max_executors=max(max_executors // frontends, executors // frontends), queue=queue,
+        pool=PoolSettings(store=str(store), executors=each, max_executors=max_executors, queue=queue,
                           timeout=timeout, memory=memory, cap=int(max_result_mb * (1 << 20)),
                           isolate=not allow_service, writable=allow_update, cache_bytes=max(cache_mb, 0) << 20,
                           writer_network=bool(allow_load) or allow_service))
