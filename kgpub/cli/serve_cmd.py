@@ -25,7 +25,12 @@ def serve(
     public_url: Optional[str] = typer.Option(None, "--public-url",
                                              help="The endpoint's public URL (service description, base IRI)."),
     timeout: float = typer.Option(30.0, "--timeout", help="Per-query timeout in seconds."),
-    max_result_mb: float = typer.Option(64.0, "--max-result-mb", help="Largest answer, in MiB."),
+    max_result_mb: float = typer.Option(64.0, "--max-result-mb",
+                                        help="Largest answer, in MiB (one that passes it once it has begun "
+                                             "is cut between two rows and closed)."),
+    max_rows: int = typer.Option(0, "--max-rows", min=0,
+                                 help="Most rows (SELECT) or triples (CONSTRUCT, DESCRIBE) of an answer: the "
+                                      "first ones are given, in a whole document (0: no bound but the size)."),
     executors: int = typer.Option(0, "--executors", "--workers",
                                   help="Query executor processes (default: one per core)."),
     max_executors: int = typer.Option(0, "--max-executors",
@@ -96,7 +101,7 @@ def serve(
                         timeout=timeout, graphs=report.graphs, fallback_host=where),
         frontends=frontends,
         pool=PoolSettings(store=str(store), executors=each, max_executors=max_executors, queue=queue,
-                          timeout=timeout, memory=memory, cap=int(max_result_mb * (1 << 20)),
+                          timeout=timeout, memory=memory, cap=int(max_result_mb * (1 << 20)), max_rows=max_rows,
                           isolate=not allow_service, writable=allow_update, cache_bytes=max(cache_mb, 0) << 20,
                           writer_network=bool(allow_load) or allow_service))
     typer.echo(f"SPARQL endpoint: http://{where}/sparql ({frontends} front ends, {executors} executors, "

@@ -180,7 +180,8 @@ class SparqlEndpoint:
     @staticmethod
     def _respond(reply: Reply) -> Response:
         if reply.rest is None:
-            return Response(reply.head, status_code=reply.status, media_type=reply.media)
+            return Response(reply.head, status_code=reply.status, media_type=reply.media,
+                            headers={"Kgpub-Cut": reply.cut} if reply.cut else None)
 
         async def body():
             yield reply.head

@@ -4,7 +4,7 @@ The served store changes only when an update is committed or the build is reload
 clears the cache at each of those moments, so an answer computed once can be given again without
 an executor: the key is everything a query job's answer depends on (query text, dataset
 parameters, ``Accept``, ``format``, base IRI).  Only complete successful answers are kept (never a
-cut or streamed one), each at most ``entry_bytes``, all together at most ``total_bytes``; the
+cut, streamed or failed one), each at most ``entry_bytes``, all together at most ``total_bytes``; the
 least recently used go first.
 
 :class:`AnswerCache` is the same idea one layer up, for ``GET /sparql`` and ``GET /store``: an ASGI
@@ -119,7 +119,8 @@ class AnswerCache:
             elif message["type"] == "http.response.body":
                 parts += 1
                 if (parts == 1 and not message.get("more_body") and start is not None and start["status"] == 200
-                        and self.store.generation == generation):
+                        and self.store.generation == generation
+                        and all(name != b"kgpub-cut" for name, _ in start.get("headers", []))):
                     self.cache.put(key, Answer(200, list(start.get("headers", [])), message.get("body", b"")))
             await send(message)
 

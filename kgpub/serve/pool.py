@@ -45,6 +45,7 @@ class PoolSettings:
     timeout: float = 30.0
     memory: int = 0  # bytes of address space per executor above its baseline; 0: no cap
     cap: int = 64 << 20  # largest answer in bytes
+    max_rows: int = 0  # most rows (or triples) of an answer; 0: no bound but ``cap``
     stream_after: int = 256 << 10  # bytes buffered before the answer starts to stream
     slow_after: float = 0.5
     isolate: bool = True  # executors without network access
@@ -62,6 +63,7 @@ class Reply:
     media: str
     head: bytes
     rest: AsyncIterator[bytes] | None = None  # None: ``head`` is the whole body
+    cut: str | None = None  # why a whole answer stopped early (the row cap), for a header
 
 
 class _Worker:
@@ -280,7 +282,7 @@ class PoolBackend:
         timeout = self.settings.timeout if timeout is None else timeout
         deadline = loop.time() + timeout
         job = {**job, "cap": self.settings.cap, "stream_after": self.settings.stream_after,
-               "generation": self._generation}
+               "generation": self._generation, "max_rows": self.settings.max_rows, "timeout": timeout}
         if job["op"] == "update":
             if self._writer is None:
                 raise QueryFailed("this endpoint is read-only (start kgpub serve with --allow-update)", status=403)
@@ -297,7 +299,7 @@ class PoolBackend:
         worker = await self._acquire(deadline)
         self._busy.add(worker)
         reply = await self._exchange(worker, job, deadline, timeout)
-        if reply.rest is None and reply.status == 200 and generation == self._generation:
+        if reply.rest is None and reply.status == 200 and reply.cut is None and generation == self._generation:
             self.cache.put(key, Cached(reply.status, reply.media, reply.head))
         return reply
 
@@ -355,14 +357,15 @@ class PoolBackend:
 
         try:
             assert worker.proc.stdin is not None
-            payload = json.dumps(job).encode()
+            left = deadline - loop.time()  # the executor stops by itself a little before the kill
+            payload = json.dumps({**job, "soft_timeout": left - min(0.3, left / 10)}).encode()
             worker.proc.stdin.write(HEADER.pack(b"J", len(payload)) + payload)
             kind, data = await frame()
             if kind == b"A":
                 finish(True)
                 head_json, _, body = data.partition(b"\n")
                 head = json.loads(head_json)
-                return Reply(head["status"], head["media"], body)
+                return Reply(head["status"], head["media"], body, cut=head.get("cut"))
             if kind == b"F":
                 finish(True)
                 failure = json.loads(data)
@@ -374,13 +377,14 @@ class PoolBackend:
                 if kind == b"D":
                     chunks.append(data)
                     if len(chunks) == 1 and len(data) >= self.settings.stream_after:
-                        return Reply(head["status"], head["media"], data, self._rest(frame, finish))
+                        closing = head["close"].encode("utf-8") if head.get("close") is not None else None
+                        return Reply(head["status"], head["media"], data, self._rest(frame, finish, closing))
                 elif kind == b"E":
                     finish(True)
                     return Reply(head["status"], head["media"], b"".join(chunks))
                 else:
-                    finish(kind == b"C")
-                    raise QueryFailed("the answer was cut at the result cap", status=422)
+                    finish(False)
+                    raise QueryFailed(f"the query executor sent an unknown frame {kind!r}", status=500)
         except asyncio.CancelledError:
             finish(False)  # the client went away mid-job: the executor's state is unknown
             raise
@@ -390,20 +394,28 @@ class PoolBackend:
             finish(False)
             raise
 
-    async def _rest(self, frame, finish) -> AsyncIterator[bytes]:
+    async def _rest(self, frame, finish, closing: bytes | None) -> AsyncIterator[bytes]:
+        """The answer's frames after the first; if its executor is ended mid-way (the timeout, the
+        memory budget), ``closing`` completes the document where the format allows (else the
+        stream is cut, see the app)."""
         ok = False
         try:
             while True:
-                kind, data = await frame()
+                try:
+                    kind, data = await frame()
+                except QueryFailed as error:
+                    if closing is None:
+                        raise
+                    log.warning("an answer was closed early: %s", error)
+                    yield closing
+                    return
                 if kind == b"D":
                     yield data
                 elif kind == b"E":
                     ok = True
                     return
-                else:  # C: over the cap after the answer started; the stream is cut (see app)
-                    ok = True
-                    raise QueryFailed(f"the answer passed the result cap of {self.settings.cap} bytes "
-                                      "and was cut", status=422)
+                else:
+                    raise QueryFailed(f"the query executor sent an unknown frame {kind!r}", status=500)
         finally:
             finish(ok)
 
