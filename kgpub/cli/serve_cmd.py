@@ -54,6 +54,14 @@ def serve(
     cache_mb: int = typer.Option(64, "--cache-mb",
                                  help="Whole answers kept in memory and given again until the store changes "
                                       "(MiB; 0: no cache)."),
+    watch: Optional[Path] = typer.Option(None, "--watch", exists=True, file_okay=False,
+                                         help="Garden folder to watch: on save, rebuild DIST and serve the changed "
+                                              "graphs without a restart (one front end; not with --allow-update)."),
+    config: Optional[Path] = typer.Option(None, "--config", exists=True, dir_okay=False,
+                                          help="kgpub.toml of the watched garden (default: GARDEN/kgpub.toml)."),
+    with_dists: List[Path] = typer.Option([], "--with", exists=True, file_okay=False,
+                                          help="An import folder the watched build includes (repeatable), "
+                                               "as given to kgpub build --with."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar while loading."),
 ) -> None:
     """Serve a build over the SPARQL 1.1 Protocol (loads only what changed since the last start)."""
@@ -63,6 +71,7 @@ def serve(
     from ..serve.app import AppSettings
     from ..serve.policy import Policy
     from ..serve.pool import PoolSettings
+    from ..serve.reload import WatchSettings
     from ..serve.run import ServerSettings, bind
     from ..serve.run import serve as run_server
     from ..web.app import create_pages_app
@@ -77,14 +86,24 @@ def serve(
         raise ConfigError("--timeout and --max-result-mb must be positive, --queue and --executors not negative")
     cores = os.cpu_count() or 1
     executors = executors or cores
-    if allow_update:
-        frontends = 1  # one process holds the store writable and tells its readers of each update
+    if watch is not None and allow_update:
+        raise ConfigError("--watch serves rebuilt generations of the store: it cannot be combined with "
+                          "--allow-update")
+    if (config is not None or with_dists) and watch is None:
+        raise ConfigError("--config and --with describe the watched build: give --watch GARDEN too")
+    if allow_update or watch is not None:
+        frontends = 1  # one process tells its executors of each update or reload
     frontends = min(frontends or cores, executors)
     each = executors // frontends  # executors of each front end
     max_executors = max(max_executors or each + 4, each)
     sock = bind(host, port, shared=frontends > 1)  # before loading: a taken port fails at once
     store = store or (dist / ".store")
     try:
+        if watch is not None and not (dist / "manifest.json").is_file():
+            from ..build import build_garden
+
+            typer.echo(f"building {watch} into {dist} (no build there yet)", err=True)
+            build_garden(watch, dist, config=config, extra_dists=with_dists)
         report = load_build(dist, store, progress=not quiet)
     except InputError as error:  # the build itself is unreadable: exit 1 (data), not 2 (tool)
         typer.echo(f"kgpub: error: {error}", err=True)
@@ -100,6 +119,8 @@ def serve(
                         policy=Policy(allow_service=allow_service, load_allowed=frozenset(allow_load)),
                         timeout=timeout, graphs=report.graphs, fallback_host=where),
         frontends=frontends,
+        watch=WatchSettings(garden=watch, dist=dist, store=store, config=config, extra_dists=list(with_dists))
+        if watch is not None else None,
         pool=PoolSettings(store=str(store), executors=each, max_executors=max_executors, queue=queue,
                           timeout=timeout, memory=memory, cap=int(max_result_mb * (1 << 20)), max_rows=max_rows,
                           isolate=not allow_service, writable=allow_update, cache_bytes=max(cache_mb, 0) << 20,

@@ -65,8 +65,17 @@ class SparqlEndpoint:
 
     def __init__(self, settings: AppSettings, backend: PoolBackend, pages: ASGIApp | None):
         self.settings, self.backend, self.pages = settings, backend, pages
-        self.description = ServiceDescription(settings.graphs, update=settings.allow_update,
-                                              service=settings.policy.allow_service)
+        self._described: tuple | None = None
+        self._description: ServiceDescription | None = None
+
+    @property
+    def description(self) -> ServiceDescription:
+        """The service description of the graphs in ``settings.graphs`` (replaced on a reload)."""
+        if self._description is None or self._described is not self.settings.graphs:
+            self._description = ServiceDescription(self.settings.graphs, update=self.settings.allow_update,
+                                                   service=self.settings.policy.allow_service)
+            self._described = self.settings.graphs
+        return self._description
 
     def endpoint(self, request: Request) -> str:
         path = request.scope["path"] if request.scope["path"] in ("/sparql", "/sparql/") else "/sparql"

@@ -179,7 +179,8 @@ def read_frame(stream) -> tuple[bytes, bytes] | None:
 
 class Executor:
     """Runs jobs on one store; ``job`` keys: op, text, accept, format, default_graphs, named_graphs,
-    base_iri, cap, stream_after, generation."""
+    base_iri, cap, max_rows, stream_after, timeout, soft_timeout, generation, store (the path of
+    the store to serve: it changes with the generation on a reload)."""
 
     def __init__(self, store_path: str, writable: bool):
         self.store_path, self.writable = store_path, writable
@@ -200,7 +201,8 @@ class Executor:
 
     def run(self, job: dict, out) -> None:
         if job.get("generation", 0) != self.generation and not self.writable:
-            del self.store  # an update was committed since this store was opened: see it
+            del self.store  # an update was committed, or a new generation served, since it was opened
+            self.store_path = job.get("store") or self.store_path
             self.store = self._open()
             self.generation = job["generation"]
         try:

@@ -282,7 +282,8 @@ class PoolBackend:
         timeout = self.settings.timeout if timeout is None else timeout
         deadline = loop.time() + timeout
         job = {**job, "cap": self.settings.cap, "stream_after": self.settings.stream_after,
-               "generation": self._generation, "max_rows": self.settings.max_rows, "timeout": timeout}
+               "generation": self._generation, "max_rows": self.settings.max_rows, "timeout": timeout,
+               "store": self.settings.store}
         if job["op"] == "update":
             if self._writer is None:
                 raise QueryFailed("this endpoint is read-only (start kgpub serve with --allow-update)", status=403)
@@ -307,6 +308,14 @@ class PoolBackend:
     def generation(self) -> int:
         """How many times the store changed since the start (updates, reloads)."""
         return self._generation
+
+    def switch(self, store: str) -> None:
+        """Serve the store at ``store`` from now on (a new generation, see :mod:`.reload`): each
+        executor opens it before its next query, new executors open it."""
+        if self.settings.writable:
+            raise QueryFailed("a store open for updates cannot be switched", status=500)
+        self.settings.store = store
+        self.changed()
 
     def changed(self) -> None:
         """The store changed (an update, a reload): executors reopen their view, cached answers go."""

@@ -13,6 +13,7 @@ process ends the others when it stops; each copy is sent SIGTERM if the first on
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import ctypes
 import logging
@@ -28,7 +29,9 @@ import uvloop
 from ..errors import ConfigError
 from .app import ASGIApp, AppSettings, create_app
 from .backend import QueryBackend
+from ..publish.load import LoadReport
 from .pool import PoolBackend, PoolSettings
+from .reload import Reloader, WatchSettings
 from .wire import BoundedHttpToolsProtocol
 
 log = logging.getLogger("kgpub.serve")
@@ -43,6 +46,7 @@ class ServerSettings:
     max_head_bytes: int = 64 << 10  # request line + headers; past it: 431
     app: AppSettings = field(default_factory=AppSettings)
     pool: PoolSettings | None = None
+    watch: WatchSettings | None = None  # rebuild and reload on save (one front end)
     frontends: int = 1  # front-end processes sharing the port (SO_REUSEPORT), each with its own pool
 
 
@@ -58,10 +62,12 @@ def bind(host: str, port: int, *, shared: bool = False) -> socket.socket:
 
 
 class _Lifespan:
-    """Starts the pool before the first request and stops it (every executor) at shutdown."""
+    """Starts the pool (and the reloader of ``--watch``) before the first request and stops them
+    (every executor) at shutdown."""
 
-    def __init__(self, app: ASGIApp, backend: PoolBackend):
-        self.app, self.backend = app, backend
+    def __init__(self, app: ASGIApp, backend: PoolBackend, reloader: Reloader | None = None):
+        self.app, self.backend, self.reloader = app, backend, reloader
+        self._watching: asyncio.Task | None = None
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "lifespan":
@@ -74,9 +80,17 @@ class _Lifespan:
                 except Exception as error:  # report it through the server, which then exits
                     await send({"type": "lifespan.startup.failed", "message": str(error)})
                     return
+                if self.reloader is not None:
+                    self._watching = asyncio.get_running_loop().create_task(self.reloader.run())
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
+                if self.reloader is not None and self._watching is not None:
+                    self.reloader.stop()
+                    self._watching.cancel()
+                    await asyncio.gather(self._watching, return_exceptions=True)
                 await self.backend.close()
+                if self.reloader is not None:
+                    self.reloader.clean()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
@@ -137,7 +151,12 @@ def _serve_one(settings: ServerSettings, sock: socket.socket,
                pages: Callable[[QueryBackend], ASGIApp] | None) -> None:
     assert settings.pool is not None
     backend = PoolBackend(settings.pool)
-    app = _Lifespan(create_app(settings.app, backend, pages(backend) if pages else None), backend)
+    reloader = None
+    if settings.watch is not None:
+        def described(report: LoadReport) -> None:
+            settings.app.graphs = report.graphs
+        reloader = Reloader(settings.watch, backend, described)
+    app = _Lifespan(create_app(settings.app, backend, pages(backend) if pages else None), backend, reloader)
     server = uvicorn.Server(uvicorn_config(app, settings))
     with contextlib.closing(sock):
         uvloop.run(server.serve(sockets=[sock]))
