@@ -66,7 +66,6 @@ def serve(
 ) -> None:
     """Serve a build over the SPARQL 1.1 Protocol (loads only what changed since the last start)."""
     from ..errors import ConfigError, InputError
-    from ..publish.manifest import Manifest
     from ..publish.store import load_build
     from ..serve.app import AppSettings
     from ..serve.policy import Policy
@@ -127,7 +126,7 @@ def serve(
                           writer_network=bool(allow_load) or allow_service))
     typer.echo(f"SPARQL endpoint: http://{where}/sparql ({frontends} front ends, {executors} executors, "
                f"{memory >> 20} MiB each)", err=True)
-    pages = PagesSettings(base_iri=Manifest.read(dist).base_iri, public_url=public_url, dist=dist,
+    pages = PagesSettings(base_iri=report.base_iri, public_url=public_url, dist=dist,
                           timeout=timeout)
     try:
         run_server(settings, sock, lambda backend: create_pages_app(backend, pages))

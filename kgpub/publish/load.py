@@ -35,6 +35,7 @@ class LoadReport:
     quads: int = 0
     seconds: float = 0.0
     graphs: tuple[tuple[str, int], ...] = ()  # every graph served, with its triple count
+    base_iri: str = ""  # the build's, from its manifest
 
 
 class _Counting(io.RawIOBase):
@@ -95,7 +96,7 @@ def load_build(dist: Path, store_path: Path, *, progress: bool = True) -> LoadRe
             shutil.rmtree(store_path)  # an unfinished or unrecorded load: start from scratch
         state = {"complete": True, "graphs": {}}
     held: dict[str, list] = state["graphs"]
-    report = LoadReport(graphs=tuple(sorted((iri, g.triples) for iri, g in want.items())))
+    report = LoadReport(graphs=tuple(sorted((iri, g.triples) for iri, g in want.items())), base_iri=manifest.base_iri)
     report.skipped = sorted(iri for iri, g in want.items() if held.get(iri) == [g.digest, g.triples])
     unchanged = set(report.skipped)
     report.pushed = sorted(iri for iri in want if iri not in unchanged)

@@ -11,7 +11,7 @@ row, and its tail; the tail of an answer that was cut carries a note where the f
 
 from __future__ import annotations
 
-import json
+from json.encoder import encode_basestring as _string  # a JSON string, non-ASCII kept as is
 from typing import Protocol
 from xml.sax.saxutils import escape, quoteattr
 
@@ -32,37 +32,54 @@ class ResultsWriter(Protocol):
     def boolean(self, value: bool) -> bytes: ...
 
 
-def _json_term(term) -> dict:
+def _json_term(term) -> str:
     if isinstance(term, NamedNode):
-        return {"type": "uri", "value": term.value}
+        return '{"type":"uri","value":' + _string(term.value) + "}"
     if isinstance(term, BlankNode):
-        return {"type": "bnode", "value": term.value}
+        return '{"type":"bnode","value":' + _string(term.value) + "}"
     if isinstance(term, Literal):
-        out = {"type": "literal", "value": term.value}
         if term.language:
-            out["xml:lang"] = term.language
+            extra = ',"xml:lang":' + _string(term.language)
         elif term.datatype.value != XSD_STRING:
-            out["datatype"] = term.datatype.value
-        return out
+            extra = ',"datatype":' + _string(term.datatype.value)
+        else:
+            extra = ""
+        return '{"type":"literal","value":' + _string(term.value) + extra + "}"
     if isinstance(term, Triple):
-        return {"type": "triple", "value": {"subject": _json_term(term.subject),
-                                            "predicate": _json_term(term.predicate),
-                                            "object": _json_term(term.object)}}
+        return ('{"type":"triple","value":{"subject":' + _json_term(term.subject) + ',"predicate":'
+                + _json_term(term.predicate) + ',"object":' + _json_term(term.object) + "}}")
     raise TypeError(f"not an RDF term: {term!r}")
+
+
+class _Memo:
+    """Encodings of the most recent terms (IRIs and short values repeat from row to row)."""
+
+    def __init__(self, encode, size: int = 8192):
+        self.encode, self.size, self.known = encode, size, {}
+
+    def __call__(self, term) -> str:
+        text = self.known.get(term)
+        if text is None:
+            if len(self.known) >= self.size:
+                self.known.clear()
+            text = self.known[term] = self.encode(term)
+        return text
 
 
 class JsonWriter:
     def __init__(self) -> None:
-        self.names: list[str] = []
+        self.keys: list[str] = []
         self.rows = 0
+        self.term = _Memo(_json_term)
 
     def head(self, variables: list[Variable]) -> bytes:
-        self.names = [v.value for v in variables]
-        return b'{"head":{"vars":' + json.dumps(self.names, ensure_ascii=False, separators=(",", ":")).encode() + b'},"results":{"bindings":['
+        names = [v.value for v in variables]
+        self.keys = [_string(n) + ":" for n in names]
+        return b'{"head":{"vars":[' + ",".join(_string(n) for n in names).encode() + b']},"results":{"bindings":['
 
     def row(self, solution: QuerySolution) -> bytes:
-        bound = {name: _json_term(term) for name, term in zip(self.names, solution) if term is not None}
-        text = json.dumps(bound, ensure_ascii=False, separators=(",", ":"))
+        term = self.term
+        text = "{" + ",".join(k + term(t) for k, t in zip(self.keys, solution) if t is not None) + "}"
         self.rows += 1
         return (b"," if self.rows > 1 else b"") + text.encode()
 
@@ -101,15 +118,17 @@ class XmlWriter:
 
     def __init__(self) -> None:
         self.names: list[str] = []
+        self.term = _Memo(_xml_term)
 
     def head(self, variables: list[Variable]) -> bytes:
         self.names = [v.value for v in variables]
+        self.opens = [f"<binding name={quoteattr(n)}>" for n in self.names]
         heads = "".join(f"<variable name={quoteattr(n)}/>" for n in self.names)
         return f"{self._START}<head>{heads}</head><results>".encode()
 
     def row(self, solution: QuerySolution) -> bytes:
-        bindings = "".join(f"<binding name={quoteattr(n)}>{_xml_term(t)}</binding>"
-                           for n, t in zip(self.names, solution) if t is not None)
+        term = self.term
+        bindings = "".join(o + term(t) + "</binding>" for o, t in zip(self.opens, solution) if t is not None)
         return f"<result>{bindings}</result>".encode()
 
     def tail(self, note: str | None) -> bytes:

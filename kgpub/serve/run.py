@@ -98,7 +98,7 @@ class _Lifespan:
 def uvicorn_config(app: ASGIApp, settings: ServerSettings) -> uvicorn.Config:
     protocol = type("KgpubHttpProtocol", (BoundedHttpToolsProtocol,),
                     {"max_head_bytes": settings.max_head_bytes, "head_timeout": settings.idle_timeout})
-    return uvicorn.Config(app, loop="uvloop", http=protocol, lifespan="on", access_log=False,
+    return uvicorn.Config(app, loop="uvloop", http=protocol, ws="none", lifespan="on", access_log=False,
                           timeout_keep_alive=settings.idle_timeout, limit_concurrency=settings.max_connections,
                           server_header=False, log_level="warning", proxy_headers=False)
 
