@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import gc
 import logging
 import os
 import signal
@@ -158,6 +159,9 @@ def _serve_one(settings: ServerSettings, sock: socket.socket,
         reloader = Reloader(settings.watch, backend, described)
     app = _Lifespan(create_app(settings.app, backend, pages(backend) if pages else None), backend, reloader)
     server = uvicorn.Server(uvicorn_config(app, settings))
+    # Everything built so far (modules, the app) lives as long as the process: out of the
+    # collector's sight, a full collection no longer walks it and pauses every request for it.
+    gc.freeze()
     with contextlib.closing(sock):
         uvloop.run(server.serve(sockets=[sock]))
     if not server.started:
