@@ -37,7 +37,7 @@ def serve(
                                       help="Executors at most in each front end, counting extras started beside "
                                            "slow queries (default: its executors + 4)."),
     frontends: int = typer.Option(0, "--frontends",
-                                  help="HTTP front-end processes sharing the port, each with its share of the "
+                                  help="HTTP front-end processes accepting on the port, each with its share of the "
                                        "executors and its own answer cache (default: one per core, at most "
                                        "one per executor; always one with --allow-update)."),
     queue: int = typer.Option(64, "--queue", help="Queries that may wait for an executor; past it: 503."),
@@ -95,7 +95,7 @@ def serve(
     frontends = min(frontends or cores, executors)
     each = executors // frontends  # executors of each front end
     max_executors = max(max_executors or each + 4, each)
-    sock = bind(host, port, shared=frontends > 1)  # before loading: a taken port fails at once
+    sock = bind(host, port)  # before loading: a taken port fails at once
     store = store or (dist / ".store")
     try:
         if watch is not None and not (dist / "manifest.json").is_file():

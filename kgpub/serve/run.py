@@ -6,8 +6,9 @@ it, new requests get 503); :mod:`.wire` adds a timeout for the request head and 
 port 0 picks a free one.
 
 With ``frontends`` above one, the process forks that many minus one copies of itself once the
-store is loaded; each binds its own socket to the same address with ``SO_REUSEPORT`` (the kernel
-spreads new connections over them) and runs its own app, pool and answer cache.  The first
+store is loaded; all accept on the one listening socket (whichever is free takes the next
+connection) and each runs its own app, pool and answer cache.  Not ``SO_REUSEPORT``: with it a
+second ``kgpub serve`` on a taken port would quietly share it instead of failing.  The first
 process ends the others when it stops; each copy is sent SIGTERM if the first one dies.
 """
 
@@ -48,14 +49,12 @@ class ServerSettings:
     app: AppSettings = field(default_factory=AppSettings)
     pool: PoolSettings | None = None
     watch: WatchSettings | None = None  # rebuild and reload on save (one front end)
-    frontends: int = 1  # front-end processes sharing the port (SO_REUSEPORT), each with its own pool
+    frontends: int = 1  # front-end processes accepting on the one socket, each with its own pool
 
 
-def bind(host: str, port: int, *, shared: bool = False) -> socket.socket:
-    """A listening socket; ``shared``: other sockets of this user may bind the same address."""
+def bind(host: str, port: int) -> socket.socket:
     try:
-        sock = socket.create_server((host, port), backlog=2048, reuse_port=shared,
-                                    family=socket.AF_INET6 if ":" in host else socket.AF_INET)
+        sock = socket.create_server((host, port), backlog=2048, family=socket.AF_INET6 if ":" in host else socket.AF_INET)
     except OSError as error:
         raise ConfigError(f"cannot listen on {host}:{port}: {error.strerror or error}") from error
     sock.set_inheritable(True)
@@ -106,16 +105,14 @@ def uvicorn_config(app: ASGIApp, settings: ServerSettings) -> uvicorn.Config:
 
 def serve(settings: ServerSettings, sock: socket.socket,
           pages: Callable[[QueryBackend], ASGIApp] | None = None) -> None:
-    """Run until SIGINT/SIGTERM.  ``sock`` comes from :func:`bind` (``shared=True`` when
-    ``settings.frontends > 1``); ``pages`` makes the pages app (``kgpub.web``) over the same
-    executor pool as the SPARQL endpoint."""
+    """Run until SIGINT/SIGTERM.  ``sock`` comes from :func:`bind`; ``pages`` makes the pages app
+    (``kgpub.web``) over the same executor pool as the SPARQL endpoint."""
     children = []
-    address = sock.getsockname()[:2]
     try:
         for _ in range(settings.frontends - 1):
             pid = os.fork()
             if pid == 0:
-                _as_copy(settings, sock, address, pages)
+                _as_copy(settings, sock, pages)
             children.append(pid)
         _serve_one(settings, sock, pages)
     finally:
@@ -130,14 +127,13 @@ def serve(settings: ServerSettings, sock: socket.socket,
 _PR_SET_PDEATHSIG = 1
 
 
-def _as_copy(settings: ServerSettings, inherited: socket.socket, address: tuple,
+def _as_copy(settings: ServerSettings, sock: socket.socket,
              pages: Callable[[QueryBackend], ASGIApp] | None) -> None:
-    """The body of a forked front end: its own socket on the same address; never returns."""
+    """The body of a forked front end, on the listening socket it shares; never returns."""
     code = 0
     try:
         ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-        inherited.close()
-        _serve_one(settings, bind(address[0], address[1], shared=True), pages)
+        _serve_one(settings, sock, pages)
     except KeyboardInterrupt:
         pass
     except BaseException:  # noqa: BLE001 - a copy reports and exits; it must never return into the caller

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import time
 
 import psutil
@@ -31,6 +33,11 @@ def test_two_front_ends_listen_answer_and_stop_together(tmp_path):
             time.sleep(0.1)
         assert _listening(first, s.port) and "2 front ends" in s.log()
         (copy,) = copies
+        # the port is taken: another kgpub serve fails at once rather than share it
+        other = subprocess.run([sys.executable, "-c", "from kgpub.cli import run; run()", "serve",
+                                str(tmp_path / "dist"), "--store", str(tmp_path / "other"), "--port", str(s.port)],
+                               capture_output=True, text=True, timeout=60)
+        assert other.returncode == 2 and "cannot listen" in other.stderr
         # each has its own executor pool
         assert any("kgpub.serve.executor" in " ".join(p.cmdline()) for p in copy.children())
         query = {"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"}
