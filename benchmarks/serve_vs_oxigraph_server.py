@@ -7,7 +7,10 @@ and as medians: requests/s, p99 latency, errors (non-2xx and socket errors), CPU
 requests of the server's whole process tree, and its RSS.  Then the runaway test: 4 queries that
 never end are sent to `kgpub serve`, and a probe client's lookups are timed meanwhile.
 
-    python benchmarks/serve_vs_oxigraph_server.py [--seconds 30] [--rounds 3]
+    python benchmarks/serve_vs_oxigraph_server.py [--seconds 30] [--rounds 3] [--kgpub-option=--cache-mb=0 ...]
+
+Both workloads repeat their queries, so `kgpub serve` answers most of them from its answer cache;
+`--kgpub-option=--cache-mb=0` measures it without.
 """
 
 from __future__ import annotations
@@ -101,6 +104,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--kgpub-option", action="append", default=[], help="passed to kgpub serve (repeatable)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -116,7 +120,8 @@ def main() -> None:
         subprocess.run(["oxigraph", "load", "--location", str(tmp / "ox" / "data"), "--file",
                         str(tmp / "dist" / "kg.nq")], check=True, capture_output=True)
         ox = start_oxigraph(tmp / "ox", read_only=True, extra=["--union-default-graph"])
-        kg = start_kgpub_serve(tmp / "dist", tmp / "kg", extra=["--quiet", "--timeout", "20"], timeout=300)
+        kg = start_kgpub_serve(tmp / "dist", tmp / "kg", extra=["--quiet", "--timeout", "20", *args.kgpub_option],
+                              timeout=300)
         servers = {"kgpub": (kg, "/sparql"), "oxigraph": (ox, "/query")}
         results: dict[tuple[str, str], list[dict]] = {}
         try:

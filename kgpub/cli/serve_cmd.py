@@ -25,31 +25,52 @@ def serve(
     public_url: Optional[str] = typer.Option(None, "--public-url",
                                              help="The endpoint's public URL (service description, base IRI)."),
     timeout: float = typer.Option(30.0, "--timeout", help="Per-query timeout in seconds."),
-    max_result_mb: float = typer.Option(64.0, "--max-result-mb", help="Largest answer, in MiB."),
+    max_result_mb: float = typer.Option(64.0, "--max-result-mb",
+                                        help="Largest answer, in MiB (one that passes it once it has begun "
+                                             "is cut between two rows and closed)."),
+    max_rows: int = typer.Option(0, "--max-rows", min=0,
+                                 help="Most rows (SELECT) or triples (CONSTRUCT, DESCRIBE) of an answer: the "
+                                      "first ones are given, in a whole document (0: no bound but the size)."),
     executors: int = typer.Option(0, "--executors", "--workers",
                                   help="Query executor processes (default: one per core)."),
     max_executors: int = typer.Option(0, "--max-executors",
-                                      help="Executors at most, counting extras started beside slow queries "
-                                           "(default: executors + 4)."),
+                                      help="Executors at most in each front end, counting extras started beside "
+                                           "slow queries (default: its executors + 4)."),
+    frontends: int = typer.Option(0, "--frontends",
+                                  help="HTTP front-end processes accepting on the port, each with its share of the "
+                                       "executors and its own answer cache (default: one per core, at most "
+                                       "one per executor; always one with --allow-update)."),
     queue: int = typer.Option(64, "--queue", help="Queries that may wait for an executor; past it: 503."),
     memory_mb: int = typer.Option(0, "--memory-mb",
-                                  help="Memory budget of each executor in MiB (default: half the RAM shared "
-                                       "among --max-executors)."),
+                                  help="Memory budget of each executor in MiB (default: half the RAM shared among "
+                                       "--max-executors of every front end)."),
     idle_timeout: int = typer.Option(5, "--idle-timeout", help="Seconds an idle keep-alive connection stays open."),
-    max_connections: int = typer.Option(512, "--max-connections", help="Connections at most; past it: 503."),
+    max_connections: int = typer.Option(512, "--max-connections",
+                                        help="Connections at most (shared out among the front ends); past it: 503."),
     allow_update: bool = typer.Option(False, "--allow-update",
                                       help="Accept SPARQL Update with 'Authorization: Bearer $KGPUB_UPDATE_TOKEN'."),
     allow_load: List[str] = typer.Option([], "--allow-load", help="An IRI SPARQL LOAD may read (repeatable)."),
     allow_service: bool = typer.Option(False, "--allow-service", help="Allow federated SERVICE queries."),
+    cache_mb: int = typer.Option(64, "--cache-mb",
+                                 help="Whole answers kept in memory and given again until the store changes "
+                                      "(MiB; 0: no cache)."),
+    watch: Optional[Path] = typer.Option(None, "--watch", exists=True, file_okay=False,
+                                         help="Garden folder to watch: on save, rebuild DIST and serve the changed "
+                                              "graphs without a restart (one front end; not with --allow-update)."),
+    config: Optional[Path] = typer.Option(None, "--config", exists=True, dir_okay=False,
+                                          help="kgpub.toml of the watched garden (default: GARDEN/kgpub.toml)."),
+    with_dists: List[Path] = typer.Option([], "--with", exists=True, file_okay=False,
+                                          help="An import folder the watched build includes (repeatable), "
+                                               "as given to kgpub build --with."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar while loading."),
 ) -> None:
     """Serve a build over the SPARQL 1.1 Protocol (loads only what changed since the last start)."""
     from ..errors import ConfigError, InputError
-    from ..publish.manifest import Manifest
     from ..publish.store import load_build
     from ..serve.app import AppSettings
     from ..serve.policy import Policy
     from ..serve.pool import PoolSettings
+    from ..serve.reload import WatchSettings
     from ..serve.run import ServerSettings, bind
     from ..serve.run import serve as run_server
     from ..web.app import create_pages_app
@@ -60,35 +81,52 @@ def serve(
         raise ConfigError("--allow-update needs a token: set KGPUB_UPDATE_TOKEN")
     if allow_load and not allow_update:
         raise ConfigError("--allow-load only makes sense with --allow-update")
-    if timeout <= 0 or max_result_mb <= 0 or queue < 0 or executors < 0:
+    if timeout <= 0 or max_result_mb <= 0 or queue < 0 or executors < 0 or frontends < 0:
         raise ConfigError("--timeout and --max-result-mb must be positive, --queue and --executors not negative")
+    cores = os.cpu_count() or 1
+    executors = executors or cores
+    if watch is not None and allow_update:
+        raise ConfigError("--watch serves rebuilt generations of the store: it cannot be combined with "
+                          "--allow-update")
+    if (config is not None or with_dists) and watch is None:
+        raise ConfigError("--config and --with describe the watched build: give --watch GARDEN too")
+    if allow_update or watch is not None:
+        frontends = 1  # one process tells its executors of each update or reload
+    frontends = min(frontends or cores, executors)
+    each = executors // frontends  # executors of each front end
+    max_executors = max(max_executors or each + 4, each)
     sock = bind(host, port)  # before loading: a taken port fails at once
     store = store or (dist / ".store")
     try:
+        if watch is not None and not (dist / "manifest.json").is_file():
+            from ..build import build_garden
+
+            typer.echo(f"building {watch} into {dist} (no build there yet)", err=True)
+            build_garden(watch, dist, config=config, extra_dists=with_dists)
         report = load_build(dist, store, progress=not quiet)
     except InputError as error:  # the build itself is unreadable: exit 1 (data), not 2 (tool)
         typer.echo(f"kgpub: error: {error}", err=True)
         raise typer.Exit(1) from None
     typer.echo(f"store {store}: {len(report.pushed)} graphs loaded, {len(report.skipped)} unchanged, "
                f"{len(report.removed)} removed ({report.quads:,} quads in {report.seconds:.1f} s)", err=True)
-    cores = os.cpu_count() or 1
-    executors = executors or cores
-    max_executors = max(max_executors or executors + 4, executors)
-    memory = (memory_mb << 20) if memory_mb else max(1 << 30, _ram() // 2 // max_executors)
+    memory = (memory_mb << 20) if memory_mb else max(1 << 30, _ram() // 2 // (max_executors * frontends))
     bound = sock.getsockname()
     where = f"[{bound[0]}]:{bound[1]}" if ":" in bound[0] else f"{bound[0]}:{bound[1]}"
     settings = ServerSettings(
-        host=host, port=bound[1], idle_timeout=idle_timeout, max_connections=max_connections,
+        host=host, port=bound[1], idle_timeout=idle_timeout, max_connections=max(max_connections // frontends, 1),
         app=AppSettings(public_url=public_url, allow_update=allow_update, update_token=token,
                         policy=Policy(allow_service=allow_service, load_allowed=frozenset(allow_load)),
                         timeout=timeout, graphs=report.graphs, fallback_host=where),
-        pool=PoolSettings(store=str(store), executors=executors, max_executors=max_executors, queue=queue,
-                          timeout=timeout, memory=memory, cap=int(max_result_mb * (1 << 20)),
-                          isolate=not allow_service, writable=allow_update,
+        frontends=frontends,
+        watch=WatchSettings(garden=watch, dist=dist, store=store, config=config, extra_dists=list(with_dists))
+        if watch is not None else None,
+        pool=PoolSettings(store=str(store), executors=each, max_executors=max_executors, queue=queue,
+                          timeout=timeout, memory=memory, cap=int(max_result_mb * (1 << 20)), max_rows=max_rows,
+                          isolate=not allow_service, writable=allow_update, cache_bytes=max(cache_mb, 0) << 20,
                           writer_network=bool(allow_load) or allow_service))
-    typer.echo(f"SPARQL endpoint: http://{where}/sparql ({executors} executors, "
+    typer.echo(f"SPARQL endpoint: http://{where}/sparql ({frontends} front ends, {executors} executors, "
                f"{memory >> 20} MiB each)", err=True)
-    pages = PagesSettings(base_iri=Manifest.read(dist).base_iri, public_url=public_url, dist=dist,
+    pages = PagesSettings(base_iri=report.base_iri, public_url=public_url, dist=dist,
                           timeout=timeout)
     try:
         run_server(settings, sock, lambda backend: create_pages_app(backend, pages))

@@ -15,19 +15,19 @@ files); ``sh:conforms`` follows SHACL (false for any result).  Exit 0 without vi
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from ..errors import KgpubError
-from ..validate.rdflib_bridge import to_rdflib
-from ..validate.report import ValidationReport
-from ..validate.shacl import ENGINES
-from ..validate.shacl import validate as validate_triples
-from ..validate.shapes import read_rdf
-from ..validate.stream import StreamOptions, validate_stream
 from . import EXIT_DATA, EXIT_FAILURE, EXIT_OK
+
+if TYPE_CHECKING:
+    from ..validate.report import ValidationReport
+# The validators (rdflib, pyshacl, polars) are imported when the command runs: every other
+# command, `kgpub serve` first, starts without them.
 
 
 def register(app: typer.Typer) -> None:
@@ -40,7 +40,7 @@ def validate(
     ontology: list[Path] = typer.Option([], "--ontology", "-o", exists=True, dir_okay=False,
                                         help="RDF file whose rdfs:subClassOf triples sh:class and targets see (repeatable)."),
     report: Path = typer.Option(None, "--report", help="Write the SHACL report as Turtle here."),
-    engine: str = typer.Option("auto", "--engine", help=f"One of {', '.join(ENGINES)} (files), or polars (folders)."),
+    engine: str = typer.Option("auto", "--engine", help="One of auto, compiled, pyshacl (files), or polars (folders)."),
     partition_size: int = typer.Option(150_000, "--partition-size", min=1, help="Triples per partition (folders)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
@@ -65,6 +65,8 @@ def validate(
 
 def _read(paths: list[Path], cache: dict[Path, list]) -> list:
     """Triples of files, each parsed once (a file that is both data and shapes keeps its blank nodes)."""
+    from ..validate.shapes import read_rdf
+
     out = []
     for p in paths:
         key = p.resolve()
@@ -75,6 +77,9 @@ def _read(paths: list[Path], cache: dict[Path, list]) -> list:
 
 
 def _files(inputs: list[Path], shapes: list[Path], ontology: list[Path], engine: str) -> ValidationReport:
+    from ..validate.rdflib_bridge import to_rdflib
+    from ..validate.shacl import validate as validate_triples
+
     if any(p.is_dir() for p in inputs):
         raise KgpubError("give RDF files, or a single folder of part-*.nt.gz files")
     cache: dict[Path, list] = {}
@@ -86,6 +91,9 @@ def _files(inputs: list[Path], shapes: list[Path], ontology: list[Path], engine:
 
 def _folder(folder: Path, shapes: list[Path], ontology: list[Path], engine: str, partition_size: int,
             quiet: bool) -> ValidationReport:
+    from ..validate.rdflib_bridge import to_rdflib
+    from ..validate.stream import StreamOptions, validate_stream
+
     cache: dict[Path, list] = {}
     shapes_graph = to_rdflib(_read(shapes, cache)) if shapes else None
     console = Console(stderr=True)

@@ -21,6 +21,7 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route, Router
 
 from .backend import QueryFailed
+from .cache import AnswerCache
 from .dataset import graph_iris, with_using
 from .description import ServiceDescription, endpoint_url
 from .media import GRAPH_FORMATS, negotiate, prefers_html
@@ -64,8 +65,17 @@ class SparqlEndpoint:
 
     def __init__(self, settings: AppSettings, backend: PoolBackend, pages: ASGIApp | None):
         self.settings, self.backend, self.pages = settings, backend, pages
-        self.description = ServiceDescription(settings.graphs, update=settings.allow_update,
-                                              service=settings.policy.allow_service)
+        self._described: tuple | None = None
+        self._description: ServiceDescription | None = None
+
+    @property
+    def description(self) -> ServiceDescription:
+        """The service description of the graphs in ``settings.graphs`` (replaced on a reload)."""
+        if self._description is None or self._described is not self.settings.graphs:
+            self._description = ServiceDescription(self.settings.graphs, update=self.settings.allow_update,
+                                                   service=self.settings.policy.allow_service)
+            self._described = self.settings.graphs
+        return self._description
 
     def endpoint(self, request: Request) -> str:
         path = request.scope["path"] if request.scope["path"] in ("/sparql", "/sparql/") else "/sparql"
@@ -179,7 +189,8 @@ class SparqlEndpoint:
     @staticmethod
     def _respond(reply: Reply) -> Response:
         if reply.rest is None:
-            return Response(reply.head, status_code=reply.status, media_type=reply.media)
+            return Response(reply.head, status_code=reply.status, media_type=reply.media,
+                            headers={"Kgpub-Cut": reply.cut} if reply.cut else None)
 
         async def body():
             yield reply.head
@@ -240,7 +251,7 @@ def create_app(settings: AppSettings, backend: PoolBackend, pages: ASGIApp | Non
                             Route("/store", endpoint.store, methods=methods),
                             Route("/.well-known/void", endpoint.void, methods=["GET", "HEAD"])],
                     default=pages or not_found, redirect_slashes=False)
-    return _Headers(router, settings.cors)
+    return _Headers(AnswerCache(router, backend, backend.settings.cache_bytes // 2), settings.cors)
 
 
 __all__ = ["AppSettings", "SparqlEndpoint", "create_app"]

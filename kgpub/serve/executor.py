@@ -11,10 +11,17 @@ loopback) unless federation or LOAD is allowed, so a query that slipped past the
 needs more fails with an allocation error (the process aborts and the pool says why).
 
 Wire format, both ways: frames of ``kind`` (1 byte) + length (4 bytes, big endian) + payload.
-Jobs are ``J`` frames (JSON).  Answers: ``A`` (a whole answer: JSON head, a line feed, the body);
-or, for a large one, ``H`` (JSON: status, media type), then ``D`` chunks, then ``E``; or ``F``
-(JSON: status, message) before any ``H``; or ``C`` after some ``D``: the answer passed the result
-cap and was cut.
+Jobs are ``J`` frames (JSON).  Answers: ``A`` (a whole answer: JSON head with status, media type
+and ``cut``, the note of an answer that stopped early or null; a line feed; the body); or, for a
+large one, ``H`` (JSON: status, media type, ``close``: what completes the document if this
+process is ended mid-answer, or null where nothing can), then ``D`` chunks, each ending at a row
+or statement boundary, then ``E``; or ``F`` (JSON: status, message) before any ``H``.
+
+An answer that must stop early (past ``max_rows`` rows, past the ``cap`` in bytes once it has
+begun to stream, at ``soft_timeout`` seconds, a store error mid-way) stops between two rows or
+triples and is closed as a whole document, with a note where the format has room for one (see
+:mod:`.results` and docs/sparql.md).  Before anything has left, the byte cap, the timeout and a
+store error are plain errors instead (422, 503, 500).
 """
 
 from __future__ import annotations
@@ -29,9 +36,10 @@ import struct
 import sys
 import time
 
-from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store
+from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store, serialize
 
 from .media import PYOX_FORMATS, negotiate, offered
+from .results import WRITERS, xml_comment
 
 HEADER = struct.Struct(">cI")
 CLONE_NEWNET, CLONE_NEWUSER = 0x40000000, 0x10000000
@@ -51,15 +59,17 @@ def cap_address_space(budget: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-class _Cut(Exception):
-    """Raised from a write to stop serialising: the answer is over the result cap."""
-
-
 class Answer(io.RawIOBase):
-    """The writer pyoxigraph serialises into: buffers the head of the answer, then streams it."""
+    """Where an answer is written: buffers its head, then streams it in ``D`` frames.
 
-    def __init__(self, out, media: str, cap: int, stream_after: int):
-        self.out, self.media, self.cap, self.stream_after = out, media, cap, stream_after
+    A frame only ever ends at a ``boundary`` (the end of a row, a triple or a statement; ``None``:
+    every write ends at one), so whatever reached the front end can be closed by ``close``, the
+    bytes the pool appends if this process is ended mid-answer (see :mod:`.pool`).
+    """
+
+    def __init__(self, out, media: str, stream_after: int, boundary: bytes | None, close: bytes | None):
+        self.out, self.media, self.stream_after = out, media, stream_after
+        self.boundary, self.close_with = boundary, close
         self.buffer = bytearray()
         self.size = 0
         self.started = False
@@ -69,29 +79,84 @@ class Answer(io.RawIOBase):
 
     def write(self, data) -> int:
         self.size += len(data)
-        if self.size > self.cap:
-            raise _Cut()
         self.buffer += data
         if len(self.buffer) >= self.stream_after:
-            self._flush()
+            self._flush(final=False)
         return len(data)
 
-    def _flush(self) -> None:
+    def _flush(self, final: bool) -> None:
         if not self.started:
-            send(self.out, b"H", json.dumps({"status": 200, "media": self.media}).encode())
+            head = {"status": 200, "media": self.media, "close": None if self.close_with is None
+                    else self.close_with.decode("utf-8")}
+            send(self.out, b"H", json.dumps(head).encode())
             self.started = True
-        if self.buffer:
-            send(self.out, b"D", bytes(self.buffer))
-            self.buffer.clear()
+        cut = len(self.buffer)
+        if not final and self.boundary is not None:
+            at = self.buffer.rfind(self.boundary)
+            if at >= 0:
+                cut = at + len(self.boundary)
+            elif len(self.buffer) < 4 * self.stream_after:
+                return  # no boundary yet: wait for one (a very long statement goes out whole)
+        if cut:
+            send(self.out, b"D", bytes(self.buffer[:cut]))
+            del self.buffer[:cut]
         self.out.flush()
 
-    def finish(self) -> None:
+    def finish(self, note: str | None) -> None:
         if self.started:
-            self._flush()
+            self._flush(final=True)
             send(self.out, b"E", b"")
         else:  # the whole answer in one frame, one write
-            head = json.dumps({"status": 200, "media": self.media}).encode()
+            head = json.dumps({"status": 200, "media": self.media, "cut": note}).encode()
             send(self.out, b"A", head + b"\n" + self.buffer)
+
+
+#: For each graph format: where a frame may end, and the note closing a cut answer (None: no room).
+_GRAPH_ENDS: dict[str, tuple[bytes | None, str | None]] = {
+    "ntriples": (b"\n", "# kgpub: {}\n"),
+    "turtle": (b" .\n", "# kgpub: {}\n"),
+    "rdfxml": (b"</rdf:Description>\n", "\n{}\n"),
+    "jsonld": (None, None),
+}
+_RDFXML_END = b"</rdf:RDF>"
+
+
+class _Stop:
+    """Decides where an answer stops early: the row cap, the byte cap, the deadline, a store error."""
+
+    def __init__(self, answer: Answer, job: dict):
+        self.answer = answer
+        self.max_rows, self.cap = job.get("max_rows") or 0, job["cap"]
+        self.deadline = time.monotonic() + max(job.get("soft_timeout") or 1e9, 0)
+        self.rows = 0
+        self.note: str | None = None
+        self.timed_out = self.over_cap = self.failed = False
+
+    def rows_of(self, items):
+        """The items of ``items`` up to the first reason to stop (set in ``note``)."""
+        iterator = iter(items)
+        while True:
+            try:
+                item = next(iterator)
+            except StopIteration:
+                return
+            except (OSError, ValueError, RuntimeError) as error:
+                self.failed = True
+                self.note = f"the answer was cut after {self.rows} rows: store error: {error}"
+                return
+            if self.max_rows and self.rows >= self.max_rows:
+                self.note = f"the answer was cut at the result cap of {self.max_rows} rows"
+                return
+            if self.answer.size >= self.cap:
+                self.over_cap = True
+                self.note = f"the answer was cut after {self.rows} rows at the result cap of {self.cap} bytes"
+                return
+            if time.monotonic() > self.deadline:
+                self.timed_out = True
+                self.note = f"the answer was cut after {self.rows} rows at the query timeout"
+                return
+            self.rows += 1
+            yield item
 
 
 def send(out, kind: bytes, payload: bytes) -> None:
@@ -114,7 +179,8 @@ def read_frame(stream) -> tuple[bytes, bytes] | None:
 
 class Executor:
     """Runs jobs on one store; ``job`` keys: op, text, accept, format, default_graphs, named_graphs,
-    base_iri, cap, stream_after, generation."""
+    base_iri, cap, max_rows, stream_after, timeout, soft_timeout, generation, store (the path of
+    the store to serve: it changes with the generation on a reload)."""
 
     def __init__(self, store_path: str, writable: bool):
         self.store_path, self.writable = store_path, writable
@@ -135,7 +201,8 @@ class Executor:
 
     def run(self, job: dict, out) -> None:
         if job.get("generation", 0) != self.generation and not self.writable:
-            del self.store  # an update was committed since this store was opened: see it
+            del self.store  # an update was committed, or a new generation served, since it was opened
+            self.store_path = job.get("store") or self.store_path
             self.store = self._open()
             self.generation = job["generation"]
         try:
@@ -163,21 +230,59 @@ class Executor:
             return fail(out, 406, f"cannot give this {kind} as {job.get('format') or job.get('accept')}; "
                                   f"offered: {offered(kind)}")
         name, media = chosen
-        answer = Answer(out, media + ("; charset=utf-8" if media.startswith("text/") else ""),
-                        job["cap"], job["stream_after"])
-        try:
-            result.serialize(answer, PYOX_FORMATS[name])
-        except (_Cut, OSError, ValueError) as error:  # pyoxigraph may wrap the _Cut its writer raised
-            if answer.started:  # part of the answer is out: cut the stream
-                send(out, b"C", b"")
-                out.flush()
-                return
-            if isinstance(error, _Cut) or isinstance(error.__context__, _Cut) or "_Cut" in str(error):
+        media += "; charset=utf-8" if media.startswith("text/") else ""
+        if isinstance(result, QueryBoolean):
+            answer = Answer(out, media, job["stream_after"], None, None)
+            answer.write(WRITERS[name]().boolean(bool(result)))
+            answer.finish(None)
+            out.flush()
+            return
+        if kind == "results":
+            writer = WRITERS[name]()
+            answer = Answer(out, media, job["stream_after"], None, writer.tail(_KILLED))
+            stop = _Stop(answer, job)
+            answer.write(writer.head(result.variables))
+            for solution in stop.rows_of(result):
+                answer.write(writer.row(solution))
+            closing = writer.tail(stop.note)
+        else:
+            boundary, note = _GRAPH_ENDS[name]
+            answer = Answer(out, media, job["stream_after"], boundary, _graph_close(name, note, _KILLED))
+            stop = _Stop(answer, job)
+            try:
+                serialize(stop.rows_of(result), answer, PYOX_FORMATS[name])
+            except (OSError, ValueError) as error:
+                if not answer.started:
+                    return fail(out, 500, f"store error: {error}")
+                raise
+            closing = _graph_note(name, note, stop.note)
+        if stop.note is not None and not answer.started:  # nothing has left: a plain error is clearer
+            if stop.over_cap:
                 return fail(out, 422, f"the result is larger than the cap of {job['cap']} bytes; "
                                       "add a LIMIT or ask for less")
-            return fail(out, 500, f"store error: {error}")
-        answer.finish()
+            if stop.timed_out:
+                return fail(out, 503, f"the query did not finish within the {job.get('timeout', 0):g} s timeout")
+            if stop.failed:
+                return fail(out, 500, stop.note)
+        answer.write(closing)
+        answer.finish(stop.note)
         out.flush()
+
+
+_KILLED = "the answer was cut: the query passed its timeout or its memory budget and was stopped"
+
+
+def _graph_note(name: str, template: str | None, note: str | None) -> bytes:
+    if note is None or template is None:
+        return b""
+    return template.format(xml_comment(note) if name == "rdfxml" else note).encode()
+
+
+def _graph_close(name: str, template: str | None, note: str) -> bytes | None:
+    """What closes a graph answer cut between two frames (the serialiser never wrote its end)."""
+    if template is None:
+        return None
+    return (b"\t" + _RDFXML_END if name == "rdfxml" else b"") + _graph_note(name, template, note)
 
 
 def main() -> None:

@@ -24,12 +24,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from pyparsing import ParseException, ParseResults
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.term import URIRef
-
 from .backend import QueryFailed
+
+# rdflib's SPARQL parser (a third of the server's start-up in imports) is imported by the first
+# text that needs parsing, not when the server starts: most queries never need it.
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
@@ -51,6 +49,9 @@ def _mentions(text: str, word: str) -> bool:
 
 def _walk(node):
     """Every CompValue in an rdflib parse tree, depth first."""
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     stack = [node]
     while stack:
         item = stack.pop()
@@ -64,6 +65,9 @@ def _walk(node):
 
 
 def _parse(kind: str, text: str):
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
     checked = text.replace("\r", "\n")
     try:
         return parseQuery(checked) if kind == "query" else parseUpdate(checked)
@@ -88,6 +92,9 @@ class Policy:
 
     def check_update(self, text: str) -> UpdateShape:
         """Raise :class:`QueryFailed` (403) for SERVICE or a LOAD not allowed; describe the update."""
+        from rdflib.plugins.sparql.parserutils import CompValue
+        from rdflib.term import URIRef
+
         tree = _parse("update", text)
         shape = UpdateShape()
         prefixes: dict[str, str] = {}

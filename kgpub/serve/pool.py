@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import AsyncIterator
 
 from .backend import QueryFailed
+from .cache import Cached, ResultCache, job_key
 from .executor import HEADER
 
 log = logging.getLogger("kgpub.serve")
@@ -44,12 +45,14 @@ class PoolSettings:
     timeout: float = 30.0
     memory: int = 0  # bytes of address space per executor above its baseline; 0: no cap
     cap: int = 64 << 20  # largest answer in bytes
+    max_rows: int = 0  # most rows (or triples) of an answer; 0: no bound but ``cap``
     stream_after: int = 256 << 10  # bytes buffered before the answer starts to stream
     slow_after: float = 0.5
     isolate: bool = True  # executors without network access
     writable: bool = False  # one update executor besides the readers
     writer_network: bool = False  # the update executor keeps network access (LOAD allow-list)
     start_timeout: float = 120.0
+    cache_bytes: int = 64 << 20  # whole answers kept in the front end (see .cache), half per layer; 0: none
 
 
 @dataclass
@@ -60,6 +63,7 @@ class Reply:
     media: str
     head: bytes
     rest: AsyncIterator[bytes] | None = None  # None: ``head`` is the whole body
+    cut: str | None = None  # why a whole answer stopped early (the row cap), for a header
 
 
 class _Worker:
@@ -104,15 +108,41 @@ class PoolBackend:
         self._tasks: set[asyncio.Task] = set()
         self.replaced = 0  # executors ended by a timeout, the memory budget or a crash
         self.isolated: bool | None = None
+        self.cache = ResultCache(settings.cache_bytes // 2)
 
     # -- life cycle ------------------------------------------------------------------------------
 
     async def start(self) -> "PoolBackend":
-        workers = await asyncio.gather(*(self._spawn(False) for _ in range(self.settings.executors)))
-        self._idle.extend(workers)
-        if self.settings.writable:
-            self._writer = await self._spawn(True)
+        """Start the executors at once; return as soon as one is ready (the rest join when they are)."""
+        writer = self._task(self._spawn(True)) if self.settings.writable else None
+        pending = {self._task(self._spawn(False)) for _ in range(self.settings.executors)}
+        error: BaseException | None = None
+        while pending and not self._idle:
+            done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                if task.exception() is None:
+                    self._idle.append(task.result())
+                else:
+                    error = task.exception()
+        if not self._idle:
+            assert error is not None
+            raise error
+        for task in pending:
+            task.add_done_callback(self._joined)
+        if writer is not None:
+            self._writer = await writer
         return self
+
+    def _joined(self, task: asyncio.Task) -> None:
+        if task.cancelled():
+            return
+        if task.exception() is not None:
+            log.error("%s", task.exception())
+            return
+        if self._closed:
+            task.result().kill()
+            return
+        self._release(task.result())
 
     async def close(self) -> None:
         self._closed = True
@@ -252,18 +282,45 @@ class PoolBackend:
         timeout = self.settings.timeout if timeout is None else timeout
         deadline = loop.time() + timeout
         job = {**job, "cap": self.settings.cap, "stream_after": self.settings.stream_after,
-               "generation": self._generation}
+               "generation": self._generation, "max_rows": self.settings.max_rows, "timeout": timeout,
+               "store": self.settings.store}
         if job["op"] == "update":
             if self._writer is None:
                 raise QueryFailed("this endpoint is read-only (start kgpub serve with --allow-update)", status=403)
             async with self._write_lock:
                 reply = await self._exchange(self._writer, job, deadline, timeout, writer=True)
                 if reply.status < 300:
-                    self._generation += 1
+                    self.changed()
                 return reply
+        key = job_key(job)
+        hit = self.cache.get(key)
+        if hit is not None:
+            return Reply(hit.status, hit.media, hit.body)
+        generation = self._generation
         worker = await self._acquire(deadline)
         self._busy.add(worker)
-        return await self._exchange(worker, job, deadline, timeout)
+        reply = await self._exchange(worker, job, deadline, timeout)
+        if reply.rest is None and reply.status == 200 and reply.cut is None and generation == self._generation:
+            self.cache.put(key, Cached(reply.status, reply.media, reply.head))
+        return reply
+
+    @property
+    def generation(self) -> int:
+        """How many times the store changed since the start (updates, reloads)."""
+        return self._generation
+
+    def switch(self, store: str) -> None:
+        """Serve the store at ``store`` from now on (a new generation, see :mod:`.reload`): each
+        executor opens it before its next query, new executors open it."""
+        if self.settings.writable:
+            raise QueryFailed("a store open for updates cannot be switched", status=500)
+        self.settings.store = store
+        self.changed()
+
+    def changed(self) -> None:
+        """The store changed (an update, a reload): executors reopen their view, cached answers go."""
+        self._generation += 1
+        self.cache.clear()
 
     async def _exchange(self, worker: _Worker, job: dict, deadline: float, timeout: float,
                         writer: bool = False) -> Reply:
@@ -309,14 +366,15 @@ class PoolBackend:
 
         try:
             assert worker.proc.stdin is not None
-            payload = json.dumps(job).encode()
+            left = deadline - loop.time()  # the executor stops by itself a little before the kill
+            payload = json.dumps({**job, "soft_timeout": left - min(0.3, left / 10)}).encode()
             worker.proc.stdin.write(HEADER.pack(b"J", len(payload)) + payload)
             kind, data = await frame()
             if kind == b"A":
                 finish(True)
                 head_json, _, body = data.partition(b"\n")
                 head = json.loads(head_json)
-                return Reply(head["status"], head["media"], body)
+                return Reply(head["status"], head["media"], body, cut=head.get("cut"))
             if kind == b"F":
                 finish(True)
                 failure = json.loads(data)
@@ -328,13 +386,14 @@ class PoolBackend:
                 if kind == b"D":
                     chunks.append(data)
                     if len(chunks) == 1 and len(data) >= self.settings.stream_after:
-                        return Reply(head["status"], head["media"], data, self._rest(frame, finish))
+                        closing = head["close"].encode("utf-8") if head.get("close") is not None else None
+                        return Reply(head["status"], head["media"], data, self._rest(frame, finish, closing))
                 elif kind == b"E":
                     finish(True)
                     return Reply(head["status"], head["media"], b"".join(chunks))
                 else:
-                    finish(kind == b"C")
-                    raise QueryFailed("the answer was cut at the result cap", status=422)
+                    finish(False)
+                    raise QueryFailed(f"the query executor sent an unknown frame {kind!r}", status=500)
         except asyncio.CancelledError:
             finish(False)  # the client went away mid-job: the executor's state is unknown
             raise
@@ -344,20 +403,28 @@ class PoolBackend:
             finish(False)
             raise
 
-    async def _rest(self, frame, finish) -> AsyncIterator[bytes]:
+    async def _rest(self, frame, finish, closing: bytes | None) -> AsyncIterator[bytes]:
+        """The answer's frames after the first; if its executor is ended mid-way (the timeout, the
+        memory budget), ``closing`` completes the document where the format allows (else the
+        stream is cut, see the app)."""
         ok = False
         try:
             while True:
-                kind, data = await frame()
+                try:
+                    kind, data = await frame()
+                except QueryFailed as error:
+                    if closing is None:
+                        raise
+                    log.warning("an answer was closed early: %s", error)
+                    yield closing
+                    return
                 if kind == b"D":
                     yield data
                 elif kind == b"E":
                     ok = True
                     return
-                else:  # C: over the cap after the answer started; the stream is cut (see app)
-                    ok = True
-                    raise QueryFailed(f"the answer passed the result cap of {self.settings.cap} bytes "
-                                      "and was cut", status=422)
+                else:
+                    raise QueryFailed(f"the query executor sent an unknown frame {kind!r}", status=500)
         finally:
             finish(ok)
 

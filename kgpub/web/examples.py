@@ -15,7 +15,6 @@ from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib.plugins.sparql import prepareQuery
 
 from ..paths import data_dir
 
@@ -49,6 +48,8 @@ class Example:
 
 
 def read_example(path: Path) -> Example:
+    from rdflib.plugins.sparql import prepareQuery  # imported when the examples are first read, not at start-up
+
     lines = path.read_text(encoding="utf-8").splitlines()
     comment: list[str] = []
     while lines and lines[0].startswith("#"):

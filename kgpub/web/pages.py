@@ -81,11 +81,15 @@ class Pages:
                                 query_path="/sparql", examples_path=EXAMPLES_PATH, ontology_path="/ontology",
                                 validation_path=VALIDATION_PATH, mount=self.locations.mount,
                                 base_iri=settings.base_iri, kgo=str(KGO))
-        self.examples: tuple[Example, ...] = load_examples(settings.examples_dir)
         self._labels: LabelIndex | None = None
         self._overview: Overview | None = None
         self._validation: dict[str, list[dict]] | None = None
         self._lock = asyncio.Lock()
+
+    @property
+    def examples(self) -> tuple[Example, ...]:
+        """The example queries, read (and parsed) when first asked for, not at the server's start."""
+        return load_examples(self.settings.examples_dir)
 
     # -- descriptions ------------------------------------------------------------------
 

@@ -16,7 +16,8 @@ DATA = {"http://example.org/g": ["<http://example.org/s> <http://example.org/p> 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     root = tmp_path_factory.mktemp("edges")
-    s = serve(write_graphs_dist(root / "dist", DATA), root / "serve", "--idle-timeout", "2", "--max-connections", "40")
+    s = serve(write_graphs_dist(root / "dist", DATA), root / "serve", "--idle-timeout", "2", "--max-connections", "40",
+              "--frontends", "1")  # one process: the limit is that of the process the test connects to
     yield s
     s.stop()
 
