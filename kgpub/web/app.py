@@ -48,7 +48,7 @@ class PagesApp:
     def __init__(self, pages: Pages):
         self.pages = pages
         self.links = PageLinks(pages.locations)
-        self.security = {"Content-Security-Policy": content_security_policy(pages.settings.endpoint),
+        self.security = {"Content-Security-Policy": content_security_policy(pages.settings.endpoint or "/sparql"),
                          "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
 
     def html(self, body: str | None, status: int = 200, headers: dict | None = None) -> Response:

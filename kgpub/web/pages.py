@@ -29,6 +29,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC_PATH = "/-/static/"
 DOWNLOAD_PATH = "/-/download/"
 SEARCH_PATH = "/-/search"
+QUERY_PATH = "/sparql"
 VALIDATION_PATH = "/-/validation"
 _OWL = "http://www.w3.org/2002/07/owl#"
 _ONTOLOGY_TERMS = ("Class", "ObjectProperty", "DatatypeProperty", "AnnotationProperty")
@@ -42,10 +43,11 @@ class PagesSettings:
     public_url: str | None = None  #: where the base IRI is served, when not at its own path
     site_url: str | None = None  #: the garden's own site; else the dataset's foaf:homepage / dcat:landingPage
     dist: Path | None = None  #: the build folder: its dumps are offered, its SHACL report shown
-    endpoint: str = "/sparql"  #: the SPARQL endpoint the query page sends queries to
+    endpoint: str | None = "/sparql"  #: the SPARQL endpoint the query page sends queries to; None: no query page
     timeout: float = 10.0
     page_size: int = 100
     examples_dir: Path | None = None  #: default: the package's ``queries/``
+    static: bool = False  #: pages for the static export: no server-side search, files in place of ``?format=``
 
 
 @dataclass
@@ -77,8 +79,12 @@ class Pages:
         self.locations = Locations.for_base(settings.base_iri, settings.public_url)
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                                       undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-        self.env.globals.update(static=STATIC_PATH, search_path=SEARCH_PATH, endpoint=settings.endpoint,
-                                query_path="/sparql", examples_path=EXAMPLES_PATH, ontology_path="/ontology",
+        self.query_path = QUERY_PATH if settings.endpoint else None
+        rdf = {f.name: (EXAMPLES_PATH + f.extension if settings.static else f"{EXAMPLES_PATH}?format={f.name}")
+               for f in RDF_FORMATS}
+        self.env.globals.update(static=STATIC_PATH, search_path=None if settings.static else SEARCH_PATH,
+                                endpoint=settings.endpoint, query_path=self.query_path, examples_rdf=rdf,
+                                examples_path=EXAMPLES_PATH, ontology_path="/ontology",
                                 validation_path=VALIDATION_PATH, mount=self.locations.mount,
                                 base_iri=settings.base_iri, kgo=str(KGO))
         self.examples: tuple[Example, ...] = load_examples(settings.examples_dir)
@@ -143,7 +149,7 @@ class Pages:
             term=term, local=self.locations.is_local(iri), links=links, report=report,
             ontology=await self.ontology_terms() if iri == ONTOLOGY_IRI else None,
             formats=[(f, links.format(iri, f)) for f in (FORMATS if triples else (HTML,))],
-            query_href="/sparql?" + urlencode({"edit": _describe_query(iri)}),
+            query_href=f"{self.query_path}?" + urlencode({"edit": _describe_query(iri)}) if self.query_path else None,
             page_href=lambda n: links.page(iri, n),
         ), bool(triples)
 
@@ -227,14 +233,14 @@ class Pages:
         hits, _ = (await self.labels()).prefix(text, limit=20)
         return [{"iri": h.iri, "label": h.label, "href": self.locations.href(h.iri)} for h in hits]
 
-    def query_page(self, edit: str | None) -> str:
+    def query_page(self, edit: str | None = None) -> str:
         return self.render("query.html", examples=self.examples, edit=edit or self.examples[0].query,
                            prefixes=json.dumps(PREFIXES))
 
     def examples_triples(self, public_base: str) -> list[ox.Triple]:
         base = public_base.rstrip("/") + EXAMPLES_PATH + "/"
         endpoint = self.settings.endpoint
-        if endpoint.startswith("/"):
+        if endpoint and endpoint.startswith("/"):
             endpoint = public_base.rstrip("/") + endpoint
         return examples_graph(self.examples, base=base, endpoint=endpoint)
 
