@@ -41,6 +41,9 @@ def serve(
                                       help="Accept SPARQL Update with 'Authorization: Bearer $KGPUB_UPDATE_TOKEN'."),
     allow_load: List[str] = typer.Option([], "--allow-load", help="An IRI SPARQL LOAD may read (repeatable)."),
     allow_service: bool = typer.Option(False, "--allow-service", help="Allow federated SERVICE queries."),
+    page_cache_mb: int = typer.Option(64, "--page-cache-mb", min=0,
+                                      help="Pages and descriptions kept in memory, in MiB (0: none; "
+                                           "always none with --allow-update)."),
     quiet: bool = typer.Option(False, "--quiet", help="No progress bar while loading."),
 ) -> None:
     """Serve a build over the SPARQL 1.1 Protocol (loads only what changed since the last start)."""
@@ -89,7 +92,7 @@ def serve(
     typer.echo(f"SPARQL endpoint: http://{where}/sparql ({executors} executors, "
                f"{memory >> 20} MiB each)", err=True)
     pages = PagesSettings(base_iri=Manifest.read(dist).base_iri, public_url=public_url, dist=dist,
-                          timeout=timeout)
+                          timeout=timeout, cache_mb=0 if allow_update else page_cache_mb)
     try:
         run_server(settings, sock, lambda backend: create_pages_app(backend, pages))
     except KeyboardInterrupt:

@@ -22,6 +22,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..serve.backend import QueryBackend, QueryFailed
+from .cache import AnswerCache, Cached
 from .examples import EXAMPLES_PATH
 from .formats import FORMATS, HTML, negotiate
 from .pages import DOWNLOAD_PATH, SEARCH_PATH, VALIDATION_PATH, PageLinks, Pages, PagesSettings, serialise
@@ -48,6 +49,7 @@ class PagesApp:
     def __init__(self, pages: Pages):
         self.pages = pages
         self.links = PageLinks(pages.locations)
+        self.cache = AnswerCache(pages.settings.cache_mb << 20)
         self.security = {"Content-Security-Policy": content_security_policy(pages.settings.endpoint or "/sparql"),
                          "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
 
@@ -113,6 +115,18 @@ class PagesApp:
         fmt = negotiate(request.headers.get("accept"), chosen)
         if fmt is None:
             return self.not_acceptable()
+        key = (iri, fmt.name, bool(chosen), request.query_params.get("page", "1"))
+        cached = self.cache.get(key)
+        if cached is not None:
+            return Response(cached.body, 200, cached.headers, media_type=cached.media_type)
+        response = await self.describe(request, iri, fmt, chosen)
+        if response.status_code == 200:
+            self.cache.put(key, Cached(bytes(response.body), {k: v for k, v in response.headers.items()
+                                                              if k not in ("content-length", "content-type")},
+                                       response.media_type or fmt.media_type))
+        return response
+
+    async def describe(self, request: Request, iri: str, fmt, chosen: str | None) -> Response:
         headers = {"Vary": "Accept", "Access-Control-Allow-Origin": "*",
                    "Link": ", ".join(f'<{self.links.format(iri, f)}>; rel="alternate"; type="{f.media_type}"'
                                      for f in FORMATS if f is not fmt)}
@@ -154,4 +168,5 @@ def create_pages_app(backend: QueryBackend, settings: PagesSettings) -> Starlett
     ]
     app = Starlette(routes=routes)
     app.state.pages = handlers.pages
+    app.state.cache = handlers.cache
     return app

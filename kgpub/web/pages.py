@@ -47,6 +47,7 @@ class PagesSettings:
     timeout: float = 10.0
     page_size: int = 100
     examples_dir: Path | None = None  #: default: the package's ``queries/``
+    cache_mb: int = 0  #: budget of the pages app's answer cache (0: off; only for a store nothing writes to)
     static: bool = False  #: pages for the static export: no server-side search, files in place of ``?format=``
 
 

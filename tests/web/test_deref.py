@@ -117,3 +117,22 @@ def test_jsonld_is_json_with_the_iri(client):
     data = json.loads(r.text)
     ids = {node.get("@id") for node in (data if isinstance(data, list) else data.get("@graph", [data]))}
     assert AKT1 in ids
+
+
+def test_answer_cache_gives_the_same_answer(web_store, web_dist):
+    from starlette.testclient import TestClient
+
+    from conftest import make_app
+
+    app = make_app(web_store, web_dist, cache_mb=8)
+    client = TestClient(app)
+    first = client.get(AKT1_PATH, headers={"Accept": "text/turtle"})
+    again = client.get(AKT1_PATH, headers={"Accept": "text/turtle"})
+    assert app.state.cache.hits == 1 and again.content == first.content
+    for name in ("content-type", "content-location", "vary", "link", "access-control-allow-origin"):
+        assert again.headers[name] == first.headers[name], name
+    page = client.get(AKT1_PATH, headers={"Accept": "text/html"})
+    assert page.headers["content-type"].startswith("text/html") and app.state.cache.hits == 1
+    assert client.get(AKT1_PATH, headers={"Accept": "text/html"}).text == page.text and app.state.cache.hits == 2
+    assert "content-security-policy" in client.get(AKT1_PATH).headers
+    assert client.get("/kg/garden/no/such/note").status_code == 404 and len(app.state.cache) == 2
