@@ -91,6 +91,7 @@ class Pages:
         self.examples: tuple[Example, ...] = load_examples(settings.examples_dir)
         self._labels: LabelIndex | None = None
         self._overview: Overview | None = None
+        self._datasets: dict[str, dict[str, list[ox.Term]]] | None = None
         self._validation: dict[str, list[dict]] | None = None
         self._lock = asyncio.Lock()
 
@@ -118,7 +119,21 @@ class Pages:
         return self.env.get_template(template).render(**context)
 
     async def site_url(self) -> str | None:
-        return self.settings.site_url or (await self.overview()).site_url
+        """The garden's site: the setting, else the build dataset's homepage (not the whole
+        overview, whose counts per class take seconds on a PrimeKG-sized store)."""
+        if self.settings.site_url:
+            return self.settings.site_url
+        own = (await self.datasets()).get(self.settings.base_iri + "dataset", {})
+        return next((v.value for p in display.predicates("site") for v in own.get(p, ())), None)
+
+    async def datasets(self) -> dict[str, dict[str, list[ox.Term]]]:
+        """dataset IRI -> predicate -> values (``dataset.rq``), computed once."""
+        if self._datasets is None:
+            datasets: dict[str, dict[str, list[ox.Term]]] = {}
+            for r in await self.sparql.select(sparql.text("dataset")):
+                datasets.setdefault(r["dataset"].value, {}).setdefault(r["p"].value, []).append(r["o"])
+            self._datasets = datasets
+        return self._datasets
 
     async def resource_view(self, iri: str, triples: list[ox.Triple]) -> ResourceView:
         names = neighbours(triples, iri)
@@ -185,11 +200,8 @@ class Pages:
             return self._overview
 
     async def _compute_overview(self) -> Overview:
-        dataset_rows, class_rows = await asyncio.gather(
-            self.sparql.select(sparql.text("dataset")), self.sparql.select(sparql.text("class_counts")))
-        datasets: dict[str, dict[str, list[ox.Term]]] = {}
-        for r in dataset_rows:
-            datasets.setdefault(r["dataset"].value, {}).setdefault(r["p"].value, []).append(r["o"])
+        found, class_rows = await asyncio.gather(self.datasets(), self.sparql.select(sparql.text("class_counts")))
+        datasets = dict(found)
         own_iri = self.settings.base_iri + "dataset"
         own = datasets.pop(own_iri, {})
 
