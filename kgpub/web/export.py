@@ -127,14 +127,14 @@ class SiteWriter:
         folder = self.folder(href)
         if folder is None:
             return
-        found = await self.pages.resource(iri, 1, href=self.links)
+        triples = await self.pages.triples(iri)
+        found = await self.pages.resource(iri, 1, href=self.links, triples=triples)
         if found is None:
             return
         body, described = found
         self.report.resources += 1
         self.write_page(href, body)
         if described:
-            triples = await self.pages.triples(iri)
             this = ox.NamedNode(iri)
             ordered = sorted(triples, key=lambda t: t.subject != this)
             stem = folder.parent / folder.name

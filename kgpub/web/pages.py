@@ -140,11 +140,16 @@ class Pages:
         facts = Facts(await self.sparql.select(sparql.bind_many("facts", names))) if names else Facts()
         return ViewBuilder(self.locations, facts, site_url=await self.site_url()).build(iri, triples)
 
-    async def resource(self, iri: str, page: int = 1, href: "PageLinks | None" = None) -> tuple[str, bool] | None:
+    async def resource(self, iri: str, page: int = 1, href: "PageLinks | None" = None,
+                       triples: list[ox.Triple] | None = None) -> tuple[str, bool] | None:
         """The HTML page of ``iri`` and whether it has a description in RDF (a class known only by
-        its instances has none); None when the store knows nothing of it."""
+        its instances has none); None when the store knows nothing of it.  ``triples``: its
+        description, when the caller has it already."""
         links = href or PageLinks(self.locations)
-        triples, counts = await asyncio.gather(self.triples(iri), self.counts(iri))
+        if triples is None:
+            triples, counts = await asyncio.gather(self.triples(iri), self.counts(iri))
+        else:
+            counts = await self.counts(iri)
         if not triples and not any(counts.values()):
             return None
         view = await self.resource_view(iri, triples)
