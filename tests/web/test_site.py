@@ -143,3 +143,17 @@ def test_crawl_of_the_static_site_has_no_broken_links(site):
     assert len(seen) > 100
     assert broken == {}
     assert any(u.endswith(".ttl") for u in seen) and any(u.endswith("/index.html") is False and "/kg/garden/" in u for u in seen)
+
+
+def test_kgpub_site_command(web_dist, tmp_path, capsys):
+    from kgpub.cli import main
+
+    out = tmp_path / "site"
+    assert main(["site", str(web_dist), "--out", str(out), "--store", str(tmp_path / "store"), "--quiet",
+                 "--endpoint", "https://sparql.example.org/kg"]) == 0
+    assert "schema.org snippets" in capsys.readouterr().err
+    for name in (".htaccess", "_headers", "_redirects", "-/host/nginx-http.conf", "-/host/nginx-server.conf",
+                 "sparql/index.html", "-/download/kg.nq", "-/static/kgpub.css", "404.html"):
+        assert (out / name).is_file(), name
+    graph = rdflib.Graph().parse(out / AKT1_FILES.with_name("akt1.ttl"), format="turtle")
+    assert (URIRef(AKT1), RDFS.label, Literal("AKT1")) in graph
