@@ -47,3 +47,5 @@ def site(
         typer.echo(f"kgpub: warning: {problem}", err=True)
     typer.echo(f"site {out}: {report.resources:,} resources, {report.pages:,} pages, {report.files:,} files, "
                f"{report.snippets:,} schema.org snippets", err=True)
+    if report.problems:  # resources left out: the data has problems (exit 1), the rest is written
+        raise typer.Exit(1)

@@ -157,3 +157,18 @@ def test_kgpub_site_command(web_dist, tmp_path, capsys):
         assert (out / name).is_file(), name
     graph = rdflib.Graph().parse(out / AKT1_FILES.with_name("akt1.ttl"), format="turtle")
     assert (URIRef(AKT1), RDFS.label, Literal("AKT1")) in graph
+
+
+def test_an_iri_that_cannot_be_a_file_is_reported_and_skipped(web_dist, tmp_path):
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.bulk_load(path=str(web_dist / "kg.nq"), format=ox.RdfFormat.N_QUADS)
+    evil = ox.NamedNode("http://evil.example/a/../../../outside")
+    store.add(ox.Quad(ox.NamedNode(AKT1), ox.NamedNode("http://www.w3.org/2004/02/skos/core#relatedMatch"), evil,
+                      ox.NamedNode(BASE + "note/garden/dev_admin/gene/akt1")))
+    out = tmp_path / "site"
+    report = export_site(store, SiteSettings(BASE, web_dist, out))
+    assert [p for p in report.problems if "/-/external/http/evil.example/a/../../../outside" in p and "skipped" in p]
+    assert not (tmp_path / "outside").exists() and not list(tmp_path.glob("**/outside*"))
+    assert (out / AKT1_FILES / "index.html").is_file()  # the rest is written
