@@ -24,7 +24,7 @@ from urllib.parse import unquote
 import jinja2
 import pyoxigraph as ox
 
-from ..serve.backend import LocalBackend
+from ..serve.backend import LocalBackend, QueryFailed
 from ..vocab import ONTOLOGY_IRI
 from .app import STATIC, content_security_policy
 from .examples import EXAMPLES_PATH
@@ -63,6 +63,7 @@ class SiteSettings:
     public_url: str | None = None  #: where the site is published (default: the base IRI's origin)
     site_url: str | None = None  #: the garden's own site (links from resource pages, mainEntityOfPage)
     page_size: int = 100
+    timeout: float = 120.0  #: per query; a resource whose query fails is reported and skipped
 
 
 @dataclass
@@ -81,7 +82,7 @@ class SiteWriter:
         self.out = settings.out
         self.pages = Pages(LocalBackend(store), PagesSettings(
             settings.base_iri, public_url=settings.public_url, site_url=settings.site_url, dist=settings.dist,
-            endpoint=settings.endpoint, page_size=settings.page_size, static=True))
+            endpoint=settings.endpoint, page_size=settings.page_size, timeout=settings.timeout, static=True))
         self.locations: Locations = self.pages.locations
         self.links = FileLinks(self.locations)
         self.report = SiteReport()
@@ -123,6 +124,12 @@ class SiteWriter:
         return sorted(seen)
 
     async def resource(self, iri: str) -> None:
+        try:
+            await self._resource(iri)
+        except QueryFailed as failure:
+            self.report.problems.append(f"{self.locations.href(iri)}: {failure}; skipped")
+
+    async def _resource(self, iri: str) -> None:
         href = self.locations.href(iri)
         folder = self.folder(href)
         if folder is None:

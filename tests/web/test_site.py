@@ -172,3 +172,22 @@ def test_an_iri_that_cannot_be_a_file_is_reported_and_skipped(web_dist, tmp_path
     assert [p for p in report.problems if "/-/external/http/evil.example/a/../../../outside" in p and "skipped" in p]
     assert not (tmp_path / "outside").exists() and not list(tmp_path.glob("**/outside*"))
     assert (out / AKT1_FILES / "index.html").is_file()  # the rest is written
+
+
+def test_a_resource_whose_query_fails_is_reported_and_the_rest_written(web_store, web_dist, tmp_path, monkeypatch):
+    from kgpub.serve.backend import QueryFailed
+    from kgpub.web.pages import Pages
+
+    triples = Pages.triples
+
+    async def failing(self, iri):
+        if iri == AKT1:
+            raise QueryFailed("query timed out", status=503)
+        return await triples(self, iri)
+
+    monkeypatch.setattr(Pages, "triples", failing)
+    out = tmp_path / "site"
+    report = export_site(web_store, SiteSettings(BASE, web_dist, out))
+    assert report.problems == ["/kg/garden/dev_admin/gene/akt1: query timed out; skipped"]
+    assert not (out / AKT1_FILES).exists()
+    assert (out / "kg/garden/dev_admin/gene/foxo1/index.html").is_file()
