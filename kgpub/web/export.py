@@ -39,7 +39,7 @@ SCHEMA_PATH = "/-/schema/"
 HOST_FILES = {"htaccess.j2": ".htaccess", "nginx-http.conf.j2": "-/host/nginx-http.conf",
               "nginx-server.conf.j2": "-/host/nginx-server.conf", "netlify-headers.j2": "_headers",
               "netlify-redirects.j2": "_redirects"}
-_BATCH = 64
+_BATCH = 8  # resources rendered at once: their queries share a few threads, and a query's timeout counts its wait
 
 
 class FileLinks(PageLinks):
