@@ -190,7 +190,12 @@ class SiteWriter:
 
     async def snippets(self) -> None:
         index = {}
-        for snippet in await note_snippets(self.pages.sparql, site_url=await self.pages.site_url()):
+        try:
+            snippets = await note_snippets(self.pages.sparql, site_url=await self.pages.site_url())
+        except QueryFailed as failure:
+            self.report.problems.append(f"{SCHEMA_PATH}: {failure}; no schema.org snippets written")
+            snippets = []
+        for snippet in snippets:
             href = SCHEMA_PATH + snippet.key + ".jsonld"
             folder = self.folder(href)
             if folder is not None and self.write(folder, json.dumps(snippet.data, indent=2, ensure_ascii=False) + "\n"):

@@ -63,11 +63,12 @@ async def note_snippets(query: sparql.Sparql, *, site_url: str | None = None) ->
     """One snippet per note whose entity the store describes."""
     notes: dict[str, dict[str, list[ox.Term]]] = defaultdict(lambda: defaultdict(list))
     topics: dict[tuple[str, str], dict[str, list[ox.Term]]] = defaultdict(lambda: defaultdict(list))
-    for row in await query.select(sparql.text("schemaorg")):
-        note, topic = row["note"].value, row["topic"].value
-        target = notes[note] if row["who"].value == "note" else topics[(note, topic)]
-        if row["o"] not in target[row["p"].value]:
-            target[row["p"].value].append(row["o"])
+    for name in ("schemaorg_notes", "schemaorg_topics"):
+        for row in await query.select(sparql.text(name)):
+            note, topic = row["note"].value, row["topic"].value
+            target = notes[note] if name == "schemaorg_notes" else topics[(note, topic)]
+            if row["o"] not in target[row["p"].value]:
+                target[row["p"].value].append(row["o"])
     out = []
     for (note, topic), fields in sorted(topics.items()):
         own = notes.get(note, {})
