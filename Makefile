@@ -1,6 +1,6 @@
 # `make test` installs what the tests need (Debian packages when run as root, Python packages) and runs them.
 PYTHON ?= python3
-APT_PACKAGES = virtuoso-opensource raptor2-utils default-jre-headless default-jdk-headless libowlapi-java chromium chromium-driver wrk
+APT_PACKAGES = virtuoso-opensource raptor2-utils default-jre-headless default-jdk-headless libowlapi-java chromium chromium-driver wrk nginx apache2
 
 .PHONY: install test-deps test conformance example
 

@@ -33,6 +33,7 @@ app = typer.Typer(
 #: Modules of this package that add commands; each defines ``register(app)``.
 COMMAND_MODULES: tuple[str, ...] = (
     "serve_cmd",
+    "site_cmd",
     "push_cmd",
     "query_cmd",
     "build_cmd",

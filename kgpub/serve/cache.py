@@ -7,11 +7,14 @@ parameters, ``Accept``, ``format``, base IRI).  Only complete successful answers
 cut, streamed or failed one), each at most ``entry_bytes``, all together at most ``total_bytes``; the
 least recently used go first.
 
-:class:`AnswerCache` is the same idea one layer up, for ``GET /sparql`` and ``GET /store``: an ASGI
-layer that keeps whole HTTP answers keyed on the request's path, query string, ``Accept`` and
-``Host`` (the base IRI and the service description come from it), so a repeated request is
-answered without routing, parsing the query string or checking the policy again (the policy's
-verdict depends on the text only).  It is emptied when the pool's generation changes.
+:class:`AnswerCache` is the same idea one layer up, for every ``GET`` of the server: the SPARQL
+routes and the pages (resource pages, descriptions in every format, class lists, search, the
+landing page).  An ASGI layer keeps whole HTTP answers keyed on the request's path, query string,
+``Accept`` and ``Host`` (the base IRI and the service description come from it), so a repeated
+request is answered without routing, parsing the query string, checking the policy or rendering a
+page again (the policy's verdict depends on the text only).  It is emptied when the pool's
+generation changes (an update, a reload by ``--watch``).  It is the server's only cache of answers:
+the pages app keeps none of its own.
 """
 
 from __future__ import annotations
@@ -78,11 +81,8 @@ class _Generations(Protocol):
     def generation(self) -> int: ...
 
 
-_CACHED_PATHS = frozenset({"/sparql", "/sparql/", "/store"})
-
-
 class AnswerCache:
-    """ASGI layer: whole ``200`` answers to ``GET`` requests of the SPARQL routes, given again."""
+    """ASGI layer: whole ``200`` answers to ``GET`` requests, given again until the store changes."""
 
     def __init__(self, app: Callable[..., Awaitable[None]], store: _Generations, total_bytes: int):
         self.app, self.store = app, store
@@ -90,8 +90,7 @@ class AnswerCache:
         self.generation = store.generation
 
     async def __call__(self, scope, receive, send) -> None:
-        if (scope["type"] != "http" or scope["method"] != "GET" or scope["path"] not in _CACHED_PATHS
-                or not scope["query_string"] or not self.cache.total_bytes):
+        if scope["type"] != "http" or scope["method"] != "GET" or not self.cache.total_bytes:
             return await self.app(scope, receive, send)
         if self.store.generation != self.generation:
             self.cache.clear()
@@ -102,7 +101,7 @@ class AnswerCache:
                 accept = value
             elif name == b"host":
                 host = value
-        key = (scope["query_string"], scope["path"], accept, host, scope.get("http_version"))
+        key = (scope["query_string"], scope.get("raw_path") or scope["path"], accept, host, scope.get("http_version"))
         hit = self.cache.get(key)
         if hit is not None:
             await send({"type": "http.response.start", "status": hit.status, "headers": hit.headers})

@@ -48,7 +48,7 @@ class PagesApp:
     def __init__(self, pages: Pages):
         self.pages = pages
         self.links = PageLinks(pages.locations)
-        self.security = {"Content-Security-Policy": content_security_policy(pages.settings.endpoint),
+        self.security = {"Content-Security-Policy": content_security_policy(pages.settings.endpoint or "/sparql"),
                          "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
 
     def html(self, body: str | None, status: int = 200, headers: dict | None = None) -> Response:
@@ -113,6 +113,9 @@ class PagesApp:
         fmt = negotiate(request.headers.get("accept"), chosen)
         if fmt is None:
             return self.not_acceptable()
+        return await self.describe(request, iri, fmt, chosen)
+
+    async def describe(self, request: Request, iri: str, fmt, chosen: str | None) -> Response:
         headers = {"Vary": "Accept", "Access-Control-Allow-Origin": "*",
                    "Link": ", ".join(f'<{self.links.format(iri, f)}>; rel="alternate"; type="{f.media_type}"'
                                      for f in FORMATS if f is not fmt)}

@@ -24,8 +24,9 @@ def roles() -> dict[str, str]:
         return {row[0]: row[1] for row in rows if row}
 
 
-def predicates(role: str) -> list[str]:
-    return [p for p, r in roles().items() if r == role]
+@cache
+def predicates(role: str) -> tuple[str, ...]:
+    return tuple(p for p, r in roles().items() if r == role)
 
 
 def role(predicate: str) -> str | None:

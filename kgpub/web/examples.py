@@ -67,8 +67,9 @@ def load_examples(folder: Path | None = None) -> tuple[Example, ...]:
     return tuple(read_example(p) for p in sorted(folder.glob("*.rq")))
 
 
-def examples_graph(examples: tuple[Example, ...], *, base: str, endpoint: str) -> list[ox.Triple]:
-    """The examples as triples: ``{base}{name}`` for each, ``schema:target <endpoint>``."""
+def examples_graph(examples: tuple[Example, ...], *, base: str, endpoint: str | None) -> list[ox.Triple]:
+    """The examples as triples: ``{base}{name}`` for each, ``schema:target <endpoint>`` (none
+    when there is no endpoint: a static export without one)."""
     triples: list[ox.Triple] = []
     prefixes = ox.NamedNode(base + "prefixes")
     declared: dict[str, str] = {}
@@ -81,9 +82,10 @@ def examples_graph(examples: tuple[Example, ...], *, base: str, endpoint: str) -
             ox.Triple(node, ox.NamedNode(RDFS + "comment"), ox.Literal(ex.comment or ex.name, language="en")),
             ox.Triple(node, ox.NamedNode(RDFS + "label"), ox.Literal(ex.title, language="en")),
             ox.Triple(node, ox.NamedNode(text_property), ox.Literal(ex.query)),
-            ox.Triple(node, ox.NamedNode(SCHEMA + "target"), ox.NamedNode(endpoint)),
             ox.Triple(node, ox.NamedNode(SH + "prefixes"), prefixes),
         ]
+        if endpoint:
+            triples.append(ox.Triple(node, ox.NamedNode(SCHEMA + "target"), ox.NamedNode(endpoint)))
         declared.update(ex.prefixes)
     for prefix, namespace in sorted(declared.items()):
         decl = ox.BlankNode(f"prefix_{prefix}")

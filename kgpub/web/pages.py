@@ -29,6 +29,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC_PATH = "/-/static/"
 DOWNLOAD_PATH = "/-/download/"
 SEARCH_PATH = "/-/search"
+QUERY_PATH = "/sparql"
 VALIDATION_PATH = "/-/validation"
 _OWL = "http://www.w3.org/2002/07/owl#"
 _ONTOLOGY_TERMS = ("Class", "ObjectProperty", "DatatypeProperty", "AnnotationProperty")
@@ -42,10 +43,11 @@ class PagesSettings:
     public_url: str | None = None  #: where the base IRI is served, when not at its own path
     site_url: str | None = None  #: the garden's own site; else the dataset's foaf:homepage / dcat:landingPage
     dist: Path | None = None  #: the build folder: its dumps are offered, its SHACL report shown
-    endpoint: str = "/sparql"  #: the SPARQL endpoint the query page sends queries to
+    endpoint: str | None = "/sparql"  #: the SPARQL endpoint the query page sends queries to; None: no query page
     timeout: float = 10.0
     page_size: int = 100
     examples_dir: Path | None = None  #: default: the package's ``queries/``
+    static: bool = False  #: pages for the static export: no server-side search, files in place of ``?format=``
 
 
 @dataclass
@@ -77,12 +79,17 @@ class Pages:
         self.locations = Locations.for_base(settings.base_iri, settings.public_url)
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                                       undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-        self.env.globals.update(static=STATIC_PATH, search_path=SEARCH_PATH, endpoint=settings.endpoint,
-                                query_path="/sparql", examples_path=EXAMPLES_PATH, ontology_path="/ontology",
+        self.query_path = QUERY_PATH if settings.endpoint else None
+        rdf = {f.name: (EXAMPLES_PATH + f.extension if settings.static else f"{EXAMPLES_PATH}?format={f.name}")
+               for f in RDF_FORMATS}
+        self.env.globals.update(static=STATIC_PATH, search_path=None if settings.static else SEARCH_PATH,
+                                endpoint=settings.endpoint, query_path=self.query_path, examples_rdf=rdf,
+                                examples_path=EXAMPLES_PATH, ontology_path="/ontology",
                                 validation_path=VALIDATION_PATH, mount=self.locations.mount,
                                 base_iri=settings.base_iri, kgo=str(KGO))
         self._labels: LabelIndex | None = None
         self._overview: Overview | None = None
+        self._datasets: dict[str, dict[str, list[ox.Term]]] | None = None
         self._validation: dict[str, list[dict]] | None = None
         self._lock = asyncio.Lock()
 
@@ -115,18 +122,37 @@ class Pages:
         return self.env.get_template(template).render(**context)
 
     async def site_url(self) -> str | None:
-        return self.settings.site_url or (await self.overview()).site_url
+        """The garden's site: the setting, else the build dataset's homepage (not the whole
+        overview, whose counts per class take seconds on a PrimeKG-sized store)."""
+        if self.settings.site_url:
+            return self.settings.site_url
+        own = (await self.datasets()).get(self.settings.base_iri + "dataset", {})
+        return next((v.value for p in display.predicates("site") for v in own.get(p, ())), None)
+
+    async def datasets(self) -> dict[str, dict[str, list[ox.Term]]]:
+        """dataset IRI -> predicate -> values (``dataset.rq``), computed once."""
+        if self._datasets is None:
+            datasets: dict[str, dict[str, list[ox.Term]]] = {}
+            for r in await self.sparql.select(sparql.text("dataset")):
+                datasets.setdefault(r["dataset"].value, {}).setdefault(r["p"].value, []).append(r["o"])
+            self._datasets = datasets
+        return self._datasets
 
     async def resource_view(self, iri: str, triples: list[ox.Triple]) -> ResourceView:
         names = neighbours(triples, iri)
         facts = Facts(await self.sparql.select(sparql.bind_many("facts", names))) if names else Facts()
         return ViewBuilder(self.locations, facts, site_url=await self.site_url()).build(iri, triples)
 
-    async def resource(self, iri: str, page: int = 1, href: "PageLinks | None" = None) -> tuple[str, bool] | None:
+    async def resource(self, iri: str, page: int = 1, href: "PageLinks | None" = None,
+                       triples: list[ox.Triple] | None = None) -> tuple[str, bool] | None:
         """The HTML page of ``iri`` and whether it has a description in RDF (a class known only by
-        its instances has none); None when the store knows nothing of it."""
+        its instances has none); None when the store knows nothing of it.  ``triples``: its
+        description, when the caller has it already."""
         links = href or PageLinks(self.locations)
-        triples, counts = await asyncio.gather(self.triples(iri), self.counts(iri))
+        if triples is None:
+            triples, counts = await asyncio.gather(self.triples(iri), self.counts(iri))
+        else:
+            counts = await self.counts(iri)
         if not triples and not any(counts.values()):
             return None
         view = await self.resource_view(iri, triples)
@@ -147,7 +173,7 @@ class Pages:
             term=term, local=self.locations.is_local(iri), links=links, report=report,
             ontology=await self.ontology_terms() if iri == ONTOLOGY_IRI else None,
             formats=[(f, links.format(iri, f)) for f in (FORMATS if triples else (HTML,))],
-            query_href="/sparql?" + urlencode({"edit": _describe_query(iri)}),
+            query_href=f"{self.query_path}?" + urlencode({"edit": _describe_query(iri)}) if self.query_path else None,
             page_href=lambda n: links.page(iri, n),
         ), bool(triples)
 
@@ -182,11 +208,8 @@ class Pages:
             return self._overview
 
     async def _compute_overview(self) -> Overview:
-        dataset_rows, class_rows = await asyncio.gather(
-            self.sparql.select(sparql.text("dataset")), self.sparql.select(sparql.text("class_counts")))
-        datasets: dict[str, dict[str, list[ox.Term]]] = {}
-        for r in dataset_rows:
-            datasets.setdefault(r["dataset"].value, {}).setdefault(r["p"].value, []).append(r["o"])
+        found, class_rows = await asyncio.gather(self.datasets(), self.sparql.select(sparql.text("class_counts")))
+        datasets = dict(found)
         own_iri = self.settings.base_iri + "dataset"
         own = datasets.pop(own_iri, {})
 
@@ -231,14 +254,14 @@ class Pages:
         hits, _ = (await self.labels()).prefix(text, limit=20)
         return [{"iri": h.iri, "label": h.label, "href": self.locations.href(h.iri)} for h in hits]
 
-    def query_page(self, edit: str | None) -> str:
+    def query_page(self, edit: str | None = None) -> str:
         return self.render("query.html", examples=self.examples, edit=edit or self.examples[0].query,
                            prefixes=json.dumps(PREFIXES))
 
     def examples_triples(self, public_base: str) -> list[ox.Triple]:
         base = public_base.rstrip("/") + EXAMPLES_PATH + "/"
         endpoint = self.settings.endpoint
-        if endpoint.startswith("/"):
+        if endpoint and endpoint.startswith("/"):
             endpoint = public_base.rstrip("/") + endpoint
         return examples_graph(self.examples, base=base, endpoint=endpoint)
 

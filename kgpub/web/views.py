@@ -9,6 +9,7 @@ note text, evidence and source line of their axioms, and the notes the resource 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -92,7 +93,7 @@ class Facts:
         if obj not in self.values[subject][predicate]:
             self.values[subject][predicate].append(obj)
 
-    def first(self, iri: str, predicates: list[str]) -> str | None:
+    def first(self, iri: str, predicates: Sequence[str]) -> str | None:
         fields = self.values.get(iri, {})
         for p in predicates:
             for value in fields.get(p, ()):

@@ -51,6 +51,9 @@ def test_a_cached_answer_needs_no_executor(tmp_path):
     try:
         first = requests.get(s.url, params={"query": PROBE}, timeout=10)
         assert first.status_code == 200 and first.json()["results"]["bindings"][0]["o"]["value"] == "42"
+        landing_url = s.url.rsplit("/sparql", 1)[0] + "/"
+        landing = requests.get(landing_url, headers={"Accept": "text/html"}, timeout=10)
+        assert landing.status_code == 200 and "text/html" in landing.headers["content-type"]
         busy = [threading.Thread(target=requests.get, args=(s.url,),
                                  kwargs={"params": {"query": RUNAWAY}, "timeout": 30}) for _ in range(2)]
         for t in busy:  # the one executor runs one, the queue holds the other
@@ -62,6 +65,8 @@ def test_a_cached_answer_needs_no_executor(tmp_path):
         again = requests.get(s.url, params={"query": PROBE}, timeout=10)
         assert again.status_code == 200 and again.content == first.content
         assert time.monotonic() - started < 1
+        page = requests.get(landing_url, headers={"Accept": "text/html"}, timeout=10)  # a page, from the cache too
+        assert page.status_code == 200 and page.content == landing.content
         for t in busy:
             t.join(timeout=30)
     finally:
@@ -123,6 +128,8 @@ def test_http_answers_are_kept_per_request_and_dropped_when_the_store_changes():
     assert get(b"query=a", accept=b"application/sparql-results+json")[1] == b"n\r\n2\r\n"
     assert get(b"query=bad")[0] == 400 and get(b"query=bad")[0] == 400 and len(calls) == 4  # errors not kept
     assert get(b"query=a", method="POST")[1] == b"n\r\n5\r\n"  # only GET
-    assert get(b"x=1", path="/page")[1] == b"n\r\n6\r\n"  # only the SPARQL routes
+    assert get(b"", path="/gene/akt1")[1] == b"n\r\n6\r\n"  # the pages too
+    assert get(b"", path="/gene/akt1") == (200, b"n\r\n6\r\n") and len(calls) == 6
+    assert get(b"", path="/gene/akt1", accept=b"text/turtle")[1] == b"n\r\n7\r\n"
     store.generation = 1  # an update or a reload
-    assert get(b"query=a") == (200, b"n\r\n7\r\n")
+    assert get(b"query=a") == (200, b"n\r\n8\r\n")

@@ -41,3 +41,15 @@ def test_pages_and_the_endpoint_share_the_server(served):
                        headers={"Accept": "application/sparql-results+json"}, timeout=30)
     assert ask.status_code == 200 and ask.json()["boolean"] is True
     assert requests.get(served + "/kg/garden/no/such/note", timeout=30).status_code == 404
+
+
+@pytest.mark.parametrize("fmt", [None, "turtle", "json-ld", "xml"])
+def test_rdflib_parses_an_iri_from_kgpub_serve(served, fmt):
+    """What a linked-data client does: rdflib's Graph().parse(url) negotiates and reads the description."""
+    import rdflib
+    from rdflib.namespace import RDF, RDFS
+
+    graph = rdflib.Graph().parse(served + AKT1_PATH, format=fmt)
+    akt1 = rdflib.URIRef(AKT1)
+    assert (akt1, RDFS.label, rdflib.Literal("AKT1")) in graph
+    assert (akt1, RDF.type, rdflib.URIRef("https://w3id.org/kgpub/ontology/Gene")) in graph

@@ -114,6 +114,10 @@
     });
   });
 
+  // A link may prefill the editor (?edit=...), as the server does; the static export's page has no server.
+  var edit = new URLSearchParams(window.location.search).get("edit");
+  if (edit) { editor.value = edit; }
+
   document.getElementById("example").addEventListener("change", function (event) {
     var option = event.target.selectedOptions[0];
     if (option && option.dataset.query) { editor.value = option.dataset.query; }

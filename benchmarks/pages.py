@@ -1,0 +1,160 @@
+"""Resource pages and Turtle descriptions of `kgpub serve`, and a DESCRIBE on `oxigraph serve`, under load.
+
+Both servers run at once on the same build (``--dist``: e.g. the 10,000-note build of
+``build_10k.py --keep DIR`` rebuilt with ``--with DIST/primekg`` from ``kgpub import primekg``);
+`wrk` with 16 connections (2 threads) loads one at a time for SECONDS, alternating, ROUNDS times:
+
+* ``page``: GET of resource pages (``Accept: text/html``) on kgpub serve, over a sample of
+  garden entities and PrimeKG nodes; target p50 <= 20 ms, p99 <= 100 ms;
+* ``turtle``: GET of the same IRIs with ``Accept: text/turtle`` on kgpub serve, against
+  ``DESCRIBE <iri>`` (Turtle) on ``oxigraph serve-read-only --union-default-graph`` over the
+  same files; target: kgpub's p50 within 1.2x of oxigraph's.
+
+    python benchmarks/pages.py --dist DIST [--seconds 20] [--rounds 3] [--sample 400] [--cache-mb 0]
+
+With ``--cache-mb 0`` every answer is computed (cold); by default kgpub serve keeps them
+(its store does not change while served), so after the first pass over the sample they are
+served from memory (warm).
+
+kgpub's description holds more than Oxigraph's DESCRIBE (incoming edges with their subjects'
+labels, axiom annotations); the comparison is of what each server answers for the IRI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import quote
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "stores"))
+from servers import start_kgpub_serve, start_oxigraph, stop  # noqa: E402
+
+from kgpub.publish.manifest import Manifest  # noqa: E402
+from kgpub.web.locations import Locations  # noqa: E402
+
+LUA = """
+paths = {%s}
+i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i %% #paths) + 1], {["Accept"] = "%s"})
+end
+"""
+ENTITIES = ("SELECT DISTINCT ?e WHERE { ?n <http://xmlns.com/foaf/0.1/primaryTopic> ?e }")
+PRIMEKG = "SELECT DISTINCT ?e WHERE { GRAPH <%s> { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?l } } LIMIT 20000"
+
+
+def wrk(script: Path, url: str, seconds: int) -> dict:
+    out = subprocess.run(["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "-s", str(script), url],
+                         capture_output=True, text=True).stdout
+
+    def ms(pct: str) -> float:
+        m = re.search(pct + r"%\s+([\d.]+)(us|ms|s)\b", out)
+        return float(m.group(1)) * {"us": 1e-3, "ms": 1.0, "s": 1e3}[m.group(2)]
+
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "p50": ms("50"), "p99": ms("99"),
+            "errors": (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, sockets.groups())) if sockets else 0)}
+
+
+def select(base: str, query: str) -> list[str]:
+    r = requests.get(base + "/query", params={"query": query}, headers={"Accept": "application/sparql-results+json"},
+                     timeout=600)
+    r.raise_for_status()
+    return [b["e"]["value"] for b in r.json()["results"]["bindings"] if b["e"]["type"] == "uri"]
+
+
+def load_oxigraph(dist: Path, manifest: Manifest, location: Path) -> None:
+    """The build's files into an Oxigraph store (each once), each in the graph the manifest names."""
+    files: dict[str, str | None] = {}
+    for entry in manifest.graphs:
+        for name in entry.files:
+            files[name] = None if ("quads" in entry.format or name.endswith(".nq")) else entry.iri
+    for name, graph in sorted(files.items()):
+        command = ["oxigraph", "load", "--location", str(location), "--file", str(dist / name)]
+        done = subprocess.run(command + (["--graph", graph] if graph else []), capture_output=True, text=True)
+        if done.returncode:
+            raise RuntimeError(f"oxigraph load {name}: {done.stderr[-2000:]}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dist", type=Path, required=True)
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--sample", type=int, default=400)
+    parser.add_argument("--cache-mb", type=int, default=64,
+                        help="kgpub serve's answer cache (0: every answer computed; the sample is cycled through)")
+    parser.add_argument("--work", type=Path, help="Keep the stores here (default: a temporary folder).")
+    args = parser.parse_args()
+    manifest = Manifest.read(args.dist)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = args.work or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        ox_data = work / "ox" / "data"
+        if not ox_data.exists():
+            ox_data.parent.mkdir(parents=True, exist_ok=True)
+            load_oxigraph(args.dist, manifest, ox_data)
+        ox = start_oxigraph(work / "ox", read_only=True, extra=["--union-default-graph"])
+        kg = start_kgpub_serve(args.dist, work / "kg", extra=["--quiet", "--timeout", "20",
+                                                                   "--cache-mb", str(args.cache_mb)], timeout=3600)
+        try:
+            quads = sum(g.triples for g in manifest.graphs)
+            primekg = [g for g in manifest.graphs if g.role == "primekg"]
+            print(f"build {args.dist}: {len(manifest.graphs):,} graphs, {quads:,} triples "
+                  f"(PrimeKG: {sum(g.triples for g in primekg):,} triples in {len(primekg)} graphs)")
+            rng = random.Random(7)
+            garden = select(ox.base_url, ENTITIES)
+            nodes = select(ox.base_url, PRIMEKG % primekg[0].iri) if primekg else []
+            sample = rng.sample(garden, min(len(garden), args.sample // (2 if nodes else 1)))
+            sample += rng.sample(nodes, min(len(nodes), args.sample - len(sample)))
+            print(f"kgpub serve --cache-mb {args.cache_mb}")
+            print(f"sample: {len(sample)} IRIs ({len(garden):,} garden entities, {len(nodes):,} PrimeKG nodes known)")
+            locations = Locations.for_base(manifest.base_iri)
+            paths = [locations.href(i) for i in sample]
+            first = requests.get(kg.base_url + paths[0], headers={"Accept": "text/html"}, timeout=60)
+            assert first.status_code == 200, (paths[0], first.status_code)
+            scripts = {
+                "page kgpub": (kg, work / "page-kgpub.lua", LUA % (", ".join(json.dumps(p) for p in paths), "text/html")),
+                "turtle kgpub": (kg, work / "ttl-kgpub.lua", LUA % (", ".join(json.dumps(p) for p in paths), "text/turtle")),
+                "turtle oxigraph DESCRIBE": (ox, work / "ttl-ox.lua", LUA % (", ".join(
+                    json.dumps("/query?query=" + quote(f"DESCRIBE <{i}>")) for i in sample), "text/turtle")),
+            }
+            for _, script, text in scripts.values():
+                script.write_text(text)
+            results: dict[str, list[dict]] = {name: [] for name in scripts}
+            for rnd in range(args.rounds):
+                names = list(scripts) if rnd % 2 == 0 else list(scripts)[::-1]
+                for name in names:
+                    server, script, _ = scripts[name]
+                    r = wrk(script, server.base_url, args.seconds)
+                    results[name].append(r)
+                    print(f"round {rnd + 1} {name:25} {r['rps']:8.0f} req/s  p50 {r['p50']:7.2f} ms  "
+                          f"p99 {r['p99']:7.2f} ms  errors {r['errors']}", flush=True)
+            med = {n: {k: statistics.median(x[k] for x in rs) for k in ("rps", "p50", "p99")} for n, rs in results.items()}
+            print("medians:")
+            for name, m in med.items():
+                print(f"  {name:25} {m['rps']:8.0f} req/s  p50 {m['p50']:7.2f} ms  p99 {m['p99']:7.2f} ms")
+            page = med["page kgpub"]
+            ratio = med["turtle kgpub"]["p50"] / med["turtle oxigraph DESCRIBE"]["p50"]
+            print(f"pages: p50 {page['p50']:.2f} ms (target <= 20), p99 {page['p99']:.2f} ms (target <= 100)")
+            print(f"turtle: kgpub p50 / oxigraph DESCRIBE p50 = {ratio:.2f}x (target <= 1.2x); "
+                  f"throughput ratio {med['turtle oxigraph DESCRIBE']['rps'] / med['turtle kgpub']['rps']:.2f}x")
+        finally:
+            stop(kg.proc)
+            stop(ox.proc)
+
+
+if __name__ == "__main__":
+    main()
