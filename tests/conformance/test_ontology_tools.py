@@ -111,3 +111,16 @@ def test_owl_api_profile_with_fabio_imported(owl_check, garden_dist, seeds_dir, 
     assert [v for v in violations if FRBR not in v] == []
     _, alone = owl_check(FABIO)
     assert len([v for v in alone if v.startswith("violation:")]) == len(violations)
+
+
+def test_owl_api_profile_with_minted_properties(owl_check, tmp_path):
+    """A build that mints properties for unmapped keys declares them: OWL 2 DL, 0 violations."""
+    garden = tmp_path / "g"
+    (garden / "drug").mkdir(parents=True)
+    (garden / "drug" / "imatinib.md").write_text(
+        "---\ntype: drug\ntitle: Imatinib\ndg-publish: true\n---\n\nBINDS_WEAKLY_TO:: [[KIT]]\nrelated: \"[[ABL1]]\"\n",
+        encoding="utf-8")
+    dist = tmp_path / "d"
+    assert main(["build", str(garden), "--out", str(dist)]) == 0
+    assert "property/BINDS_WEAKLY_TO" in (dist / "ontology.ttl").read_text(encoding="utf-8")
+    _assert_dl(owl_check(_merged(tmp_path / "m.nt", [dist / "ontology.ttl", dist / "kg.ttl"])))
