@@ -87,9 +87,11 @@ def test_hermit_no_unsatisfiable_class_with_ro_and_fabio(tools, ontology_files, 
     assert lines[-1] == "unsatisfiable 0"
 
 
-def test_pellet_consistent_with_fabio_imported(tools, data, tmp_path):
+def test_pellet_consistent_with_fabio_and_ro_without_chains(tools, data, tmp_path):
+    """Pellet on the same join, but RO's module without its property chains and SWRL rules: Pellet
+    2.3.1 does not finish with RO's chains (over 300 s); HermiT above checks them."""
     join, _, pellet = tools
-    assert "Consistent: Yes" in pellet(join(tmp_path / "j.owl", data, [FABIO]))
+    assert "Consistent: Yes" in pellet(join(tmp_path / "j.owl", data, [RO, FABIO], "--no-rules", "--no-chains"))
 
 
 def test_the_reasoners_find_the_old_alignment_inconsistent(tools, ontology_files, tmp_path):
