@@ -19,7 +19,7 @@ test: test-deps
 	$(PYTHON) -m pytest -q -m "not conformance"
 
 # The field's own judges on kgpub's outputs (`make test` leaves them to this stage; `pytest -q` runs both): the W3C SHACL core suite
-# through every entry point, OWL API's OWL 2 DL profile, ROBOT's report queries, rapper, and the
+# through every entry point, OWL API's OWL 2 DL profile, HermiT and Pellet with RO and FaBiO imported, ROBOT's report queries, rapper, and the
 # W3C SPARQL 1.1 Protocol suite against kgpub serve.
 conformance: test-deps
 	$(PYTHON) -m pytest -q -m conformance tests/conformance tests/serve/test_w3c_protocol.py

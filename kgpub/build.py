@@ -138,7 +138,7 @@ def build_garden(
         check_extra_dists(extra_dists, cfg.base_iri, out_dir)
     ids = Identifiers.default()
     tables = MappingTables.load(ids=ids, extra=cfg.extend.mappings)
-    terms = OntologyTerms.load()
+    terms = OntologyTerms.load(extra=cfg.extend.ontology)
     tick = progress or (lambda stage, done, total: None)
 
     key = build_key(garden, cfg, validate=validate, extra_dists=extra_dists)

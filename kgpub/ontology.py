@@ -71,13 +71,17 @@ class OntologyFiles:
     rdfxml: Path
 
 
-def write_ontology(out_dir: Path, folder: Path | None = None, extra: Sequence[Path] = ()) -> OntologyFiles:
-    """Write ``ontology.ttl`` (Turtle with prefixes) and ``ontology.owl`` (RDF/XML) into ``out_dir``.
+def write_ontology(
+    out_dir: Path, folder: Path | None = None, extra: Sequence[Path] = (), *, triples: Iterable[Triple] | None = None
+) -> OntologyFiles:
+    """Write ``ontology.ttl`` (Turtle with prefixes) and ``ontology.owl`` (RDF/XML) into ``out_dir``:
+    the ontology files (``folder`` and ``extra``), or ``triples`` when given (a build's ontology graph,
+    with the properties it minted).
 
     Output is byte-identical for identical input.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
-    triples = load_ontology_triples(folder, extra)
+    triples = load_ontology_triples(folder, extra) if triples is None else canonical_triples(triples)
     files = OntologyFiles(out_dir / "ontology.ttl", out_dir / "ontology.owl")
     files.turtle.write_bytes(serialize(triples, format=RdfFormat.TURTLE, prefixes=ONTOLOGY_PREFIXES))
     files.rdfxml.write_bytes(serialize(triples, format=RdfFormat.RDF_XML, prefixes=ONTOLOGY_PREFIXES))

@@ -18,7 +18,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from ..iris import short_hash, slugify
 from ..mapping.mentions import MentionMatcher, build_matcher
 from ..model.documents import Article, PartialDate, Publication
-from ..vocab import CITO, DCTERMS, FOAF, KGO, RDF, RDFS, SCHEMA, SKOS, XSD
+from ..vocab import CITO, FOAF, KGO, RDF, RDFS, SCHEMA, SKOS, XSD
 from .context import EmitContext
 from .publications import authorship_quads, publication_iri, publication_quads
 
@@ -50,7 +50,7 @@ def article_quads(article: Article, ctx: EmitContext, matcher: MentionMatcher | 
     yield q(work, KGO["title"], Literal(article.title))
     yield from authorship_quads(work, article.authors, ctx)
     if article.date:
-        yield q(work, DCTERMS.issued, _date_literal(article.date))
+        yield q(work, KGO["issued"], _date_literal(article.date))
         yield q(work, KGO["year"], Literal(str(article.date.year), datatype=XSD.integer))
     if article.abstract:
         yield q(work, KGO["abstract"], Literal(article.abstract))

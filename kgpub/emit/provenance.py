@@ -19,8 +19,16 @@ from ..model.notes import Note
 from ..vocab import DCAT, DCTERMS, FOAF, KGO, PAV, RDF, RDFS, VOID, XSD
 from .context import EmitContext
 
-_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
+_DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})?$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _milliseconds(m: re.Match[str]) -> str:
+    """The date-time with at most 3 fractional digits of seconds, cut (not rounded), so the second
+    never changes: HermiT (OWL 2 datatype map reading of xsd:dateTime) takes at most milliseconds.
+    ``2026-02-13T14:57:56.812583Z`` -> ``2026-02-13T14:57:56.812Z``."""
+    seconds, fraction, zone = m.group(1), m.group(2), m.group(3) or ""
+    return seconds + (f".{fraction[:3]}" if fraction else "") + zone
 
 
 def date_literal(text: str | None) -> Literal | None:
@@ -28,8 +36,9 @@ def date_literal(text: str | None) -> Literal | None:
     if not text:
         return None
     text = text.strip()
-    if _DATETIME.match(text):
-        return Literal(text, datatype=XSD.dateTime)
+    m = _DATETIME.match(text)
+    if m:
+        return Literal(_milliseconds(m), datatype=XSD.dateTime)
     if _DATE.match(text):
         return Literal(text, datatype=XSD.date)
     return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Sequence
 
 import pyoxigraph
 from pyoxigraph import NamedNode
@@ -25,9 +26,11 @@ class OntologyTerms:
     ranges: dict[NamedNode, NamedNode] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, folder: Path | None = None) -> "OntologyTerms":
+    def load(cls, folder: Path | None = None, extra: Sequence[Path] = ()) -> "OntologyTerms":
+        """The terms of the bundled ontology (or ``folder``) and of ``extra`` files (a garden's
+        ``[extend] ontology``), so a garden's own classes and properties type link targets too."""
         terms = cls()
-        for triple in load_ontology_triples(Path(folder) if folder else None):
+        for triple in load_ontology_triples(Path(folder) if folder else None, extra):
             terms._add(triple)
         return terms
 

@@ -40,6 +40,9 @@ class GraphSet:
     def data_graphs(self) -> list[NamedNode]:
         return [g for g in self.graphs if self.roles[g] != "ontology"]
 
+    def ontology_graphs(self) -> list[NamedNode]:
+        return [g for g in self.graphs if self.roles[g] == "ontology"]
+
     def triple_count(self, graphs: Iterable[NamedNode] | None = None) -> int:
         return sum(len(self.graphs[g]) for g in (graphs if graphs is not None else self.graphs))
 
@@ -125,7 +128,9 @@ def write_build(
     kg_ttl = write_turtle(union_triples(graphs), out / KG_TTL)
     digests: dict[NamedNode, GraphDigest] = {}
     kg_nq = write_nquads(graphs, out / KG_NQ, digests)
-    onto = write_ontology(out, extra=ontology_extra)
+    # the build's ontology graph (bundled and [extend] ontology files, properties minted for the garden)
+    ontology = [Triple(q.subject, q.predicate, q.object) for g in graphs.ontology_graphs() for q in graphs.graphs[g]]
+    onto = write_ontology(out, extra=ontology_extra, triples=ontology or None)
     validation = out / VALIDATION_TTL
     if validation_turtle is None:
         validation.unlink(missing_ok=True)

@@ -196,9 +196,17 @@ _WRAP_FROM = b'"^^<' + XSD_NS.encode()
 _WRAP_TO = b'"^^<' + WRAPPED_XSD.encode()
 
 
+_WRAPPED: dict[str, NamedNode] = {}  # XSD datatype IRI -> its wrapped IRI, made once per datatype
+
+
 def wrap(term):
-    if isinstance(term, Literal) and term.datatype.value.startswith(XSD_NS) and term.datatype.value != XSD_NS + "string":
-        return Literal(term.value, datatype=NamedNode(WRAPPED_XSD + term.datatype.value[len(XSD_NS):]))
+    if isinstance(term, Literal):
+        datatype = term.datatype.value
+        if datatype.startswith(XSD_NS) and datatype != XSD_NS + "string":
+            wrapped = _WRAPPED.get(datatype)
+            if wrapped is None:
+                wrapped = _WRAPPED.setdefault(datatype, NamedNode(WRAPPED_XSD + datatype[len(XSD_NS):]))
+            return Literal(term.value, datatype=wrapped)
     return term
 
 

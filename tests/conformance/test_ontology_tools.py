@@ -5,18 +5,16 @@ with no ERROR."""
 
 from __future__ import annotations
 
-import glob
-import gzip
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from pyoxigraph import RdfFormat, Store, Triple, parse, serialize
+from owl_inputs import merged as _merged
+from owl_inputs import primekg_parts
+from pyoxigraph import RdfFormat, Store
 
 from kgpub.cli import main
-from kgpub.importers.primekg.synth import generate
-from kgpub.ontology import write_ontology
 
 ROOT = Path(__file__).resolve().parents[2]
 JAVA_SOURCE = ROOT / "tests" / "java" / "OwlProfileCheck.java"
@@ -45,39 +43,6 @@ def owl_check(tmp_path_factory):
     return run
 
 
-def _merged(out: Path, files: list[Path]) -> Path:
-    """One N-Triples document of the files, so OWL API sees the declarations with the data."""
-    triples: list[Triple] = []
-    for f in files:
-        data = gzip.decompress(f.read_bytes()) if f.suffix == ".gz" else f.read_bytes()
-        fmt = RdfFormat.N_TRIPLES if ".nt" in f.suffixes else RdfFormat.TURTLE
-        triples.extend(Triple(q.subject, q.predicate, q.object) for q in parse(data, format=fmt))
-    out.write_bytes(serialize(triples, format=RdfFormat.N_TRIPLES))
-    return out
-
-
-@pytest.fixture(scope="module")
-def ontology_files(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("onto")
-    write_ontology(out)
-    return out
-
-
-@pytest.fixture(scope="module")
-def garden_dist(tmp_path_factory, example_garden) -> Path:
-    out = tmp_path_factory.mktemp("dist")
-    assert main(["build", str(example_garden), "--out", str(out)]) == 0
-    return out
-
-
-@pytest.fixture(scope="module")
-def primekg_dist(tmp_path_factory) -> Path:
-    work = tmp_path_factory.mktemp("pk")
-    generate(str(work / "kg.csv"), 3000)
-    assert main(["import", "primekg", str(work / "kg.csv"), "--out", str(work / "dist")]) == 0
-    return work / "dist" / "primekg"
-
-
 def _assert_dl(result: tuple[int, list[str]]) -> None:
     code, lines = result
     assert "ontology IRI https://w3id.org/kgpub/ontology" in lines
@@ -96,8 +61,7 @@ def test_owl_api_profile_with_a_garden_build(owl_check, garden_dist, tmp_path):
 
 
 def test_owl_api_profile_with_a_primekg_sample(owl_check, ontology_files, primekg_dist, tmp_path):
-    files = [ontology_files / "ontology.ttl", *map(Path, sorted(glob.glob(str(primekg_dist / "part-*.nt.gz")))),
-             primekg_dist / "void.ttl"]
+    files = [ontology_files / "ontology.ttl", *primekg_parts(primekg_dist)]
     _assert_dl(owl_check(_merged(tmp_path / "m.nt", files)))
 
 
@@ -128,3 +92,35 @@ def test_robot_report_queries_no_error(ontology_files):
         if rows:
             errors[name] = [str(r[0]) for r in rows[:5]]
     assert errors == {}
+
+
+FABIO = ROOT.parent / "shared" / "ontologies" / "fabio.ttl"
+FRBR = "http://purl.org/vocab/frbr/core#"
+
+
+def test_owl_api_profile_with_fabio_imported(owl_check, garden_dist, seeds_dir, tmp_path):
+    """With FaBiO merged in, the build (a garden and the seed article, with its dates, titles,
+    identifiers) puns no property FaBiO declares.  The only violations left are FaBiO's own: the FRBR
+    core terms of its import, which is not at hand (checked: FaBiO alone has them all)."""
+    seeds = tmp_path / "seeds"
+    assert main(["build", str(seeds_dir), "--out", str(seeds)]) == 0
+    code, lines = owl_check(_merged(tmp_path / "m.nt", [garden_dist / "ontology.ttl", garden_dist / "kg.ttl",
+                                                         seeds / "kg.ttl", FABIO]))
+    violations = [line for line in lines if line.startswith("violation:")]
+    assert any(FRBR in v for v in violations)  # FaBiO is in
+    assert [v for v in violations if FRBR not in v] == []
+    _, alone = owl_check(FABIO)
+    assert len([v for v in alone if v.startswith("violation:")]) == len(violations)
+
+
+def test_owl_api_profile_with_minted_properties(owl_check, tmp_path):
+    """A build that mints properties for unmapped keys declares them: OWL 2 DL, 0 violations."""
+    garden = tmp_path / "g"
+    (garden / "drug").mkdir(parents=True)
+    (garden / "drug" / "imatinib.md").write_text(
+        "---\ntype: drug\ntitle: Imatinib\ndg-publish: true\n---\n\nBINDS_WEAKLY_TO:: [[KIT]]\nrelated: \"[[ABL1]]\"\n",
+        encoding="utf-8")
+    dist = tmp_path / "d"
+    assert main(["build", str(garden), "--out", str(dist)]) == 0
+    assert "property/BINDS_WEAKLY_TO" in (dist / "ontology.ttl").read_text(encoding="utf-8")
+    _assert_dl(owl_check(_merged(tmp_path / "m.nt", [dist / "ontology.ttl", dist / "kg.ttl"])))

@@ -46,8 +46,8 @@ def test_title_author_date_abstract(seed):
     assert article.authors == ["BenchChem Technical Support Team"]
     assert article.date == PartialDate(2026, 1)
     assert article.abstract.startswith("The serine/threonine kinase Akt, or Protein Kinase B (PKB)")
-    assert select(store, "SELECT ?d WHERE { ?w <http://purl.org/dc/terms/issued> ?d }") == [("2026-01",)]
-    row = list(store.query(PREFIXES + "SELECT ?d WHERE { ?w <http://purl.org/dc/terms/issued> ?d }", use_default_graph_as_union=True))[0]
+    assert select(store, "SELECT ?d WHERE { ?w <https://w3id.org/kgpub/ontology/issued> ?d }") == [("2026-01",)]
+    row = list(store.query(PREFIXES + "SELECT ?d WHERE { ?w <https://w3id.org/kgpub/ontology/issued> ?d }", use_default_graph_as_union=True))[0]
     assert row["d"] == Literal("2026-01", datatype=NamedNode("http://www.w3.org/2001/XMLSchema#gYearMonth"))
     assert ("http://schema.org/Article",) in select(store, f"SELECT ?t WHERE {{ <{WORK}> a ?t }}")
 

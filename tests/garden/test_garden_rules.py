@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from pyoxigraph import RdfFormat, Store
 
 from buildkit import OPEN, B, ask, load_store
 from kgpub.build import build_garden
@@ -241,3 +242,46 @@ def test_default_permalink_is_a_slug_of_the_file_name_for_every_kind_of_note(tmp
     assert ask(store, f"ASK {{ <{B}gene/rger-cafe-kinase-2> rdfs:label 'Kinase' }}")
     assert not [g for g in graphs if "%" in g or "KINASE" in g]
     assert result.notes_published == 2
+
+
+def _minted_garden(tmp_path: Path) -> Path:
+    """A garden with one unmapped key (minted property) and an [extend] ontology with a garden class and
+    property: ``HITS`` is mapped to ``kgo:hits``, whose declared range (the garden's kgo:Kinase) types the
+    target that has no note."""
+    garden = tmp_path / "g"
+    (garden / "drug").mkdir(parents=True)
+    (garden / "drug" / "imatinib.md").write_text(
+        "---\ntype: drug\ntitle: Imatinib\ndg-publish: true\n---\n\nHITS:: [[ABL1]]\nBINDS_WEAKLY_TO:: [[KIT]]\n", encoding="utf-8")
+    (garden / "kgpub" / "mappings").mkdir(parents=True)
+    (garden / "kgpub" / "mappings" / "relations.tsv").write_text(
+        "key\tproperty\tdirection\tsource\nHITS\tkgo:hits\tforward\ttest\n", encoding="utf-8")
+    (garden / "kgpub" / "ontology").mkdir()
+    (garden / "kgpub" / "ontology" / "garden.ttl").write_text(
+        "@prefix kgo: <https://w3id.org/kgpub/ontology/> . @prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        'kgo:Kinase a owl:Class ; rdfs:label "kinase"@en ; rdfs:subClassOf kgo:Gene .\n'
+        'kgo:hits a owl:ObjectProperty ; rdfs:label "hits"@en ; rdfs:domain kgo:Drug ; rdfs:range kgo:Kinase .\n',
+        encoding="utf-8")
+    (garden / "kgpub.toml").write_text('[extend]\nmappings = ["kgpub/mappings"]\nontology = ["kgpub/ontology"]\n', encoding="utf-8")
+    return garden
+
+
+def test_minted_and_extended_terms_are_in_the_ontology_files(tmp_path):
+    result = build_garden(_minted_garden(tmp_path), tmp_path / "d")
+    assert not result.log.errors, [str(d) for d in result.log]
+    onto = Store()
+    onto.load(path=str(tmp_path / "d" / "ontology.ttl"), format=RdfFormat.TURTLE)
+    minted = f"<{B}property/BINDS_WEAKLY_TO>"
+    assert onto.query(f"ASK {{ {minted} a <http://www.w3.org/2002/07/owl#ObjectProperty> ; "
+                      f"<http://www.w3.org/2000/01/rdf-schema#label> 'binds weakly to'@en }}")
+    assert onto.query("ASK { <https://w3id.org/kgpub/ontology/hits> a <http://www.w3.org/2002/07/owl#ObjectProperty> }")
+    owl = Store()
+    owl.load(path=str(tmp_path / "d" / "ontology.owl"), format=RdfFormat.RDF_XML)
+    assert owl.query(f"ASK {{ {minted} a <http://www.w3.org/2002/07/owl#ObjectProperty> }}")
+
+
+def test_extend_ontology_ranges_type_link_targets(tmp_path):
+    """OntologyTerms reads the [extend] ontology files: the target of kgo:hits is a kgo:Kinase."""
+    build_garden(_minted_garden(tmp_path), tmp_path / "d")
+    store = load_store(tmp_path / "d")
+    assert ask(store, "ASK { ?d rdfs:label 'Imatinib' ; kgo:hits ?t . ?t rdfs:label 'ABL1' ; a kgo:Kinase }")

@@ -90,3 +90,13 @@ def test_dataset_description(seed_dist):
     assert ask(store, f"""ASK {{ GRAPH <{B}graph/metadata> {{ <{B}dataset> a <http://rdfs.org/ns/void#Dataset> ;
         <http://purl.org/dc/terms/title> ?t ; <http://purl.org/pav/createdWith> 'kgpub 0.1.0' ;
         <http://rdfs.org/ns/void#triples> ?n . FILTER(?n > 100) }} }}""")
+
+
+def test_seed_date_times_cut_to_milliseconds(seed_dist):
+    """The seed's created/updated ``2026-02-13T14:57:56.812583Z`` is published with 3 fractional digits,
+    the most HermiT takes (it refuses the note's 6)."""
+    store = load_store(seed_dist[1])
+    for prop in ("created", "modified"):
+        p, xsd = f"<http://purl.org/dc/terms/{prop}>", "<http://www.w3.org/2001/XMLSchema#dateTime>"
+        assert ask(store, f"ASK {{ {NOTE} {p} '2026-02-13T14:57:56.812Z'^^{xsd} }}"), prop
+        assert not ask(store, f"ASK {{ {NOTE} {p} ?d FILTER(STR(?d) != '2026-02-13T14:57:56.812Z') }}"), prop

@@ -101,8 +101,16 @@ def test_each_iri_is_one_kind_of_property(core):
     for p in props:
         assert sum((p, RDF.type, k) in core for k in kinds) == 1, p
     for ann in [rdflib.PROV.wasDerivedFrom, SKOS.exactMatch, KGO.evidence, KGO.relationKey, KGO.sourceLine,
-                KGO.tag, rdflib.DCTERMS.description, rdflib.DCTERMS.identifier]:
+                KGO.tag, rdflib.DCTERMS.description]:
         assert (ann, RDF.type, OWL.AnnotationProperty) in core, ann
+    # of the kinds FaBiO declares them, so nothing is punned with FaBiO imported
+    for prop in (rdflib.DCTERMS.identifier, rdflib.DCTERMS.title):
+        assert (prop, RDF.type, OWL.DatatypeProperty) in core, prop
+    assert (rdflib.DCTERMS.license, RDF.type, OWL.ObjectProperty) in core
+    assert (KGO.year, rdflib.RDFS.subPropertyOf, None) not in core
+    documents = rdflib.Graph().parse(ontology_dir() / "documents.ttl", format="turtle")
+    assert (rdflib.DCTERMS.issued, RDF.type, OWL.DatatypeProperty) in documents
+    assert (KGO.issued, RDF.type, OWL.AnnotationProperty) in documents
 
 
 def test_inverses(core):
