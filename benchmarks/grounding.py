@@ -81,7 +81,7 @@ def main() -> None:
         t = time.perf_counter()
         hits = sum(1 for name, cls in queries if grounder.ground(name, cls).primary is not None)
         ground.append(time.perf_counter() - t)
-    print(f"lexicons: {len(grounder.entries)} entries (HGNC TSV + 50,000-term OBO)")
+    print(f"lexicons: {grounder.size} entries (HGNC TSV + 50,000-term OBO)")
     print(f"load cold (parse): {cold:.2f} s")
     print(f"load warm (cache), median of {args.rounds}: {statistics.median(warm):.2f} s")
     print(f"ground {len(queries)} names, median of {args.rounds}: {statistics.median(ground):.2f} s ({hits} grounded)")

@@ -10,7 +10,7 @@ from ..identifiers import Identifiers
 from ..mapping.terms import OntologyTerms
 from ..paths import mappings_dir
 from .grounder import Grounder
-from .cache import cached_read
+from .cache import cached_index
 from .model import LexiconSource
 from .schemes import Schemes
 
@@ -29,5 +29,5 @@ def load_grounder(specs: Iterable[LexiconSpecLike], ids: Identifiers, terms: Ont
     sources = [LexiconSource(mappings_dir() / "entities.sssom.tsv", "sssom", curated=True)]
     sources += [LexiconSource(Path(s.path), s.format, s.prefix, curated=s.format == "sssom") for s in specs]
     for source in sources:
-        grounder.add(cached_read(source, ids, log))
+        grounder.add_index(cached_index(source, ids, log))
     return grounder

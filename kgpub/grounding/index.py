@@ -1,0 +1,106 @@
+"""The ready index of one lexicon: its entries and their names by normalised key, in plain builtins
+(tuples, lists, dicts of strings and numbers) so that :mod:`marshal` stores and loads it fast.
+
+Four tiers, tried in order by the grounder: labels by plain key, synonyms by plain key, labels by
+loose key, synonyms by loose key (:mod:`kgpub.grounding.normalise`).  Curated entries (SSSOM rows)
+are indexed apart, by plain and loose key, since they win over every tier.
+"""
+
+from __future__ import annotations
+
+import gc
+import marshal
+from dataclasses import dataclass
+from typing import Iterable, Iterator, NamedTuple
+
+from .model import LexiconEntry
+from .normalise import loose_key, plain_key
+
+TIERS = 4
+_FORMAT = "kgpub-lexicon-index/1"
+
+
+class IndexedEntry(NamedTuple):
+    """What the grounder needs of a :class:`LexiconEntry` once its names are indexed.
+
+    ``match``: the entry's first name (the curated row's ``subject_label``)."""
+
+    ids: tuple[str, ...]
+    label: str
+    source: str
+    line: int
+    namespace: str | None
+    category: str | None
+    predicate: str | None
+    justification: str | None
+    confidence: float | None
+    match: str
+
+
+@dataclass
+class LexiconIndex:
+    """``records``: one tuple per entry (the fields of :class:`IndexedEntry`); ``tiers[t]``: key ->
+    flat list ``[record, matched name, record, matched name...]``; ``curated``: key -> records."""
+
+    records: list[tuple]
+    tiers: tuple[dict[str, list], ...]
+    curated: dict[str, list[int]]
+
+    @classmethod
+    def build(cls, entries: Iterable[LexiconEntry]) -> "LexiconIndex":
+        records: list[tuple] = []
+        tiers: tuple[dict[str, list], ...] = tuple({} for _ in range(TIERS))
+        curated: dict[str, list[int]] = {}
+        for entry in entries:
+            i = len(records)
+            records.append((entry.ids, entry.label, entry.source, entry.line, entry.namespace, entry.category,
+                            entry.predicate, entry.justification, entry.confidence, entry.names[0].text if entry.names else entry.label))
+            if entry.predicate is not None:  # curated
+                for name in entry.names:
+                    for key in {plain_key(name.text), loose_key(name.text)}:
+                        curated.setdefault(key, []).append(i)
+                continue
+            for name in entry.names:
+                base = 0 if name.kind == "label" else 1
+                for tier, key in ((base, plain_key(name.text)), (base + 2, loose_key(name.text))):
+                    hits = tiers[tier].setdefault(key, [])
+                    if i not in hits[::2]:  # a name repeated as a synonym counts once
+                        hits += (i, name.text)
+        return cls(records, tiers, curated)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def entry(self, i: int) -> IndexedEntry:
+        return IndexedEntry._make(self.records[i])
+
+    def hits(self, tier: int, key: str) -> Iterator[tuple[IndexedEntry, str]]:
+        flat = self.tiers[tier].get(key)
+        if flat:
+            for j in range(0, len(flat), 2):
+                yield self.entry(flat[j]), flat[j + 1]
+
+    def curated_hits(self, key: str) -> list[IndexedEntry]:
+        return [self.entry(i) for i in self.curated.get(key, ())]
+
+    def to_bytes(self) -> bytes:
+        return marshal.dumps((_FORMAT, self.records, self.tiers, self.curated))
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "LexiconIndex | None":
+        """The index in ``data``, or ``None`` when ``data`` is not one (damaged, another format)."""
+        enabled = gc.isenabled()
+        gc.disable()  # the index is hundreds of thousands of containers and holds no cycles: no collection while loading
+        try:
+            loaded = marshal.loads(data)
+        except (EOFError, ValueError, TypeError):
+            return None
+        finally:
+            if enabled:
+                gc.enable()
+        if not (isinstance(loaded, tuple) and len(loaded) == 4 and loaded[0] == _FORMAT):
+            return None
+        _, records, tiers, curated = loaded
+        if not (isinstance(records, list) and isinstance(tiers, tuple) and len(tiers) == TIERS and isinstance(curated, dict)):
+            return None
+        return cls(records, tiers, curated)
