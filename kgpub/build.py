@@ -35,7 +35,7 @@ from .stages.check import check_graphs
 from .stages.classify import classify
 from .stages.emit import EmitSettings, emit_notes
 from .grounding.sssom import write_sssom
-from .grounding.stage import load_grounder
+from .grounding.stage import dist_lexicons, load_grounder
 from .stages.index import index_records
 from .stages.read import read_notes
 from .stages.write import check_extra_dists, write_outputs
@@ -132,7 +132,7 @@ def build_garden(
     tick("read", read.files, read.files)
     minted = MintedTerms(minter, tables)
     classified = classify(read.notes, cfg.publish, tables, ids, log, minted)
-    grounder = load_grounder(cfg.lexicons, ids, terms, log)
+    grounder = load_grounder([*cfg.lexicons, *dist_lexicons(extra_dists)], ids, terms, log)
     indexed = index_records(classified, minter, tables, terms, grounder)
     total = classified.published
     emitted = emit_notes(classified, indexed, EmitSettings(minter, ids, tables, cfg.site, minted), log, lambda done: tick("emit", done, total))

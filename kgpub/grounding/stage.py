@@ -9,6 +9,7 @@ from ..diagnostics import DiagnosticLog
 from ..identifiers import Identifiers
 from ..mapping.terms import OntologyTerms
 from ..paths import mappings_dir
+from ..importers.primekg.names import NODES_TSV
 from .grounder import Grounder
 from .cache import cached_index
 from .model import LexiconSource
@@ -21,6 +22,11 @@ class LexiconSpecLike(Protocol):
     path: Path
     format: str
     prefix: str | None
+
+
+def dist_lexicons(dists: Iterable[Path]) -> list[LexiconSource]:
+    """The node names of each ``--with`` folder that has them (``nodes.tsv`` of a PrimeKG import)."""
+    return [LexiconSource(Path(d) / NODES_TSV, "primekg-nodes") for d in dists if (Path(d) / NODES_TSV).is_file()]
 
 
 def load_grounder(specs: Iterable[LexiconSpecLike], ids: Identifiers, terms: OntologyTerms, log: DiagnosticLog) -> Grounder:
