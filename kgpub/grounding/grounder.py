@@ -38,6 +38,7 @@ class Grounder:
     terms: OntologyTerms
     indexes: list[LexiconIndex] = field(default_factory=list)
     _iris: dict[str, str] = field(default_factory=dict)  # CURIE -> IRI, expanded once
+    _labels: dict[str, str] | None = None  # CURIE -> label, made on the first label_of
 
     @property
     def size(self) -> int:
@@ -91,6 +92,16 @@ class Grounder:
                           _CONFIDENCE[tier], matched, entry.source, scheme.cls)
             out.append((not scheme.primary, position, g))
         return [g for _, _, g in sorted(out, key=lambda t: (t[0], t[1]))]
+
+    def label_of(self, curie: str) -> str | None:
+        """The label of the first lexicon entry that has ``curie`` among its identifiers."""
+        if self._labels is None:
+            self._labels = {}
+            for index in self.indexes:
+                for record in index.records:
+                    for each in record[0]:
+                        self._labels.setdefault(each, record[1])
+        return self._labels.get(curie)
 
     def _iri(self, curie: str) -> str:
         iri = self._iris.get(curie)

@@ -105,6 +105,7 @@ class GardenIndex:
         self._publications_by_permalink: dict[str, NamedNode] = {}
         self._publications_by_name: dict[str, NamedNode] = {}
         self._unresolved_labels: dict[NamedNode, str] = {}
+        self._identifier_labels: dict[str, str] = {}  # identifier IRI -> the lexicon's label of it
         self._finished = False
 
     # --- building ----------------------------------------------------------
@@ -141,6 +142,7 @@ class GardenIndex:
             found: list[Match] = []
             for g in result.groundings:
                 self.grounding_rows.append(MappingRow(subject.value, label or name, g))
+                self._identifier_labels.setdefault(g.iri, g.label)
                 found.append((SKOS.exactMatch if g.predicate == SKOS_EXACT else SKOS.relatedMatch, Identifier(*g.curie.split(":", 1), g.iri)))
             return found
         return []
@@ -272,6 +274,7 @@ class GardenIndex:
                     found = []
                     for g in result.groundings:  # type: ignore[union-attr]
                         self.grounding_rows.append(MappingRow(subject.value, grounded_label, g))
+                        self._identifier_labels.setdefault(g.iri, g.label)
                         found.append((SKOS.exactMatch if g.predicate == SKOS_EXACT else SKOS.relatedMatch, Identifier(*g.curie.split(":", 1), g.iri)))
                     matches = tuple(sorted(set(found), key=_match_key))
             for predicate, identifier in matches:
@@ -282,6 +285,13 @@ class GardenIndex:
         iri = self.minter.unresolved(grounded_label or label)
         canonical_label = self._unresolved_labels.setdefault(iri, grounded_label or label)
         return Target(iri, canonical_label, True, tuple(classes) + (KGO.UnresolvedEntity,), matches)
+
+    def identifier_label(self, identifier: Identifier) -> str | None:
+        """The label a lexicon gives ``identifier`` (that of the grounding that found it, else the first lexicon entry with it)."""
+        known = self._identifier_labels.get(identifier.iri)
+        if known is None and self.grounder is not None:
+            known = self.grounder.label_of(identifier.curie)
+        return known
 
     def unresolved_iri(self, name: str) -> NamedNode | None:
         """The unresolved target minted for ``name``, if some link used it."""
