@@ -19,7 +19,16 @@ from .index import LexiconIndex
 from .lexicons import read_lexicon
 from .model import LexiconSource
 
-_CODE = (Path(index_module.__file__), Path(normalise.__file__), *sorted(Path(lexicons.__file__).parent.glob("*.py")))
+
+def _code_digest() -> bytes:
+    """The source of the modules that read and index lexicons, read once: a build keeps one key per file."""
+    digest = hashlib.sha256()
+    for code in (Path(index_module.__file__), Path(normalise.__file__), *sorted(Path(lexicons.__file__).parent.glob("*.py"))):
+        digest.update(code.read_bytes())
+    return digest.digest()
+
+
+_CODE = _code_digest()
 
 
 def cache_dir() -> Path:
@@ -33,8 +42,7 @@ def _key(source: LexiconSource) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     digest.update(f"|{source.format}|{source.prefix}|{source.name}|{__version__}".encode())
-    for code in _CODE:
-        digest.update(code.read_bytes())
+    digest.update(_CODE)
     return digest.hexdigest()
 
 

@@ -15,7 +15,6 @@ hormone for an untyped link): ambiguous, every candidate ``skos:relatedMatch``, 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -58,20 +57,30 @@ class Grounder:
             return curated
         accepted = self.schemes.accepted(cls)
         for tier, key in enumerate((plain, plain, loose, loose)):
-            by_entity: dict[str, list[Grounding]] = defaultdict(list)
+            by_entity: dict[str, list[Grounding]] = {}
+            members: dict[str, set[str]] = {}  # entity -> every identifier of the entries that matched it
             for index in self.indexes:
                 for entry, matched in index.hits(tier, key):
                     found = self._groundings(text, entry, matched, accepted, tier)
-                    if found:
-                        by_entity[found[0].curie] += [g for g in found if g not in by_entity[found[0].curie]]
+                    if not found:
+                        continue
+                    # entries sharing an identifier are one entity (a DrugBank drug and its ChEBI id; HGNC and PrimeKG genes)
+                    entity = next((k for k, known in members.items() if known.intersection(entry.ids)), found[0].curie)
+                    group = by_entity.setdefault(entity, [])
+                    group += [g for g in found if g not in group]
+                    members.setdefault(entity, set()).update(entry.ids)
             if not by_entity:
                 continue
-            primary = {k: v for k, v in by_entity.items() if self.schemes.is_primary(v[0].curie, v[0].cls)}
-            if primary:  # a hit in the class's own scheme outranks hits in its alternative schemes
-                by_entity = primary
+            # a hit in the queried class's own primary scheme outranks one in a related class's, which outranks the rest
+            for primary_of in (lambda g: cls, lambda g: g.cls):
+                primary = {k: v for k, v in by_entity.items() if any(self.schemes.is_primary(g.curie, primary_of(g)) for g in v)}
+                if primary:
+                    by_entity = primary
+                    break
             if len(by_entity) == 1:
                 (groundings,) = by_entity.values()
-                return Result(text, cls, tuple(_dedupe(groundings)))
+                ordered = sorted(_dedupe(groundings), key=lambda g: not self.schemes.is_primary(g.curie, cls))  # stable
+                return Result(text, cls, tuple(ordered))
             candidates = [_related(g[0]) for g in by_entity.values()]
             return Result(text, cls, tuple(sorted(candidates, key=lambda g: g.curie)), ambiguous=True)
         return Result(text, cls, ())
@@ -81,7 +90,7 @@ class Grounder:
         chosen = None
         out: list[tuple[bool, int, Grounding]] = []
         for position, curie in enumerate(entry.ids):
-            scheme = self.schemes.classify(curie, entry.namespace, accepted)
+            scheme = self.schemes.classify(curie, entry.namespace, accepted, chosen)
             if scheme is None:
                 continue
             if chosen is None:
@@ -98,9 +107,9 @@ class Grounder:
         if self._labels is None:
             self._labels = {}
             for index in self.indexes:
-                for record in index.records:
-                    for each in record[0]:
-                        self._labels.setdefault(each, record[1])
+                for entry in index.entries():
+                    for each in entry.ids:
+                        self._labels.setdefault(each, entry.label)
         return self._labels.get(curie)
 
     def _iri(self, curie: str) -> str:

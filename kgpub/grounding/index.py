@@ -17,7 +17,7 @@ from .model import LexiconEntry
 from .normalise import loose_key, plain_key
 
 TIERS = 4
-_FORMAT = "kgpub-lexicon-index/1"
+_FORMAT = "kgpub-lexicon-index/2"
 
 
 class IndexedEntry(NamedTuple):
@@ -39,49 +39,58 @@ class IndexedEntry(NamedTuple):
 
 @dataclass
 class LexiconIndex:
-    """``records``: one tuple per entry (the fields of :class:`IndexedEntry`); ``tiers[t]``: key ->
-    flat list ``[record, matched name, record, matched name...]``; ``curated``: key -> records."""
+    """``records``: one marshalled tuple per entry (the fields of :class:`IndexedEntry`), decoded on a hit;
+    ``tiers[t]``: key -> ``"record\x1fmatched name\x1erecord\x1fmatched name..."``; ``curated``: key ->
+    ``"record,record..."``.  Strings and bytes only below the dicts: loading makes no containers for the
+    garbage collector to track (millions of small lists made each later collection scan them all)."""
 
-    records: list[tuple]
-    tiers: tuple[dict[str, list], ...]
-    curated: dict[str, list[int]]
+    records: list[bytes]
+    tiers: tuple[dict[str, str], ...]
+    curated: dict[str, str]
 
     @classmethod
     def build(cls, entries: Iterable[LexiconEntry]) -> "LexiconIndex":
-        records: list[tuple] = []
-        tiers: tuple[dict[str, list], ...] = tuple({} for _ in range(TIERS))
-        curated: dict[str, list[int]] = {}
+        records: list[bytes] = []
+        tiers: tuple[dict[str, list[str]], ...] = tuple({} for _ in range(TIERS))
+        seen: tuple[dict[str, set[int]], ...] = tuple({} for _ in range(TIERS))
+        curated: dict[str, list[str]] = {}
         for entry in entries:
             i = len(records)
-            records.append((entry.ids, entry.label, entry.source, entry.line, entry.namespace, entry.category,
-                            entry.predicate, entry.justification, entry.confidence, entry.names[0].text if entry.names else entry.label))
+            records.append(marshal.dumps((entry.ids, entry.label, entry.source, entry.line, entry.namespace, entry.category, entry.predicate,
+                                          entry.justification, entry.confidence, entry.names[0].text if entry.names else entry.label)))
             if entry.predicate is not None:  # curated
                 for name in entry.names:
                     for key in {plain_key(name.text), loose_key(name.text)}:
-                        curated.setdefault(key, []).append(i)
+                        curated.setdefault(key, []).append(str(i))
                 continue
             for name in entry.names:
                 base = 0 if name.kind == "label" else 1
                 for tier, key in ((base, plain_key(name.text)), (base + 2, loose_key(name.text))):
-                    hits = tiers[tier].setdefault(key, [])
-                    if i not in hits[::2]:  # a name repeated as a synonym counts once
-                        hits += (i, name.text)
-        return cls(records, tiers, curated)
+                    if i not in seen[tier].setdefault(key, set()):  # a name repeated as a synonym counts once
+                        seen[tier][key].add(i)
+                        tiers[tier].setdefault(key, []).append(f"{i}\x1f{name.text}")
+        return cls(records, tuple({k: "\x1e".join(v) for k, v in tier.items()} for tier in tiers), {k: ",".join(v) for k, v in curated.items()})
 
     def __len__(self) -> int:
         return len(self.records)
 
     def entry(self, i: int) -> IndexedEntry:
-        return IndexedEntry._make(self.records[i])
+        return IndexedEntry._make(marshal.loads(self.records[i]))
 
     def hits(self, tier: int, key: str) -> Iterator[tuple[IndexedEntry, str]]:
-        flat = self.tiers[tier].get(key)
-        if flat:
-            for j in range(0, len(flat), 2):
-                yield self.entry(flat[j]), flat[j + 1]
+        packed = self.tiers[tier].get(key)
+        if packed:
+            for hit in packed.split("\x1e"):
+                i, _, matched = hit.partition("\x1f")
+                yield self.entry(int(i)), matched
 
     def curated_hits(self, key: str) -> list[IndexedEntry]:
-        return [self.entry(i) for i in self.curated.get(key, ())]
+        packed = self.curated.get(key)
+        return [self.entry(int(i)) for i in packed.split(",")] if packed else []
+
+    def entries(self) -> Iterator[IndexedEntry]:
+        for i in range(len(self.records)):
+            yield self.entry(i)
 
     def to_bytes(self) -> bytes:
         return marshal.dumps((_FORMAT, self.records, self.tiers, self.curated))

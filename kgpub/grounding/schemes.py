@@ -59,10 +59,8 @@ class Schemes:
         prefix = curie.split(":", 1)[0]
         return any(s.primary and s.prefix == prefix and s.cls == cls for s in self.rows)
 
-    def classify(self, curie: str, namespace: str | None, accepted: list[Scheme]) -> Scheme | None:
-        """The first accepted scheme row that ``curie`` (of OBO ``namespace``) belongs to."""
+    def classify(self, curie: str, namespace: str | None, accepted: list[Scheme], prefer: str | None = None) -> Scheme | None:
+        """The first accepted scheme row that ``curie`` (of OBO ``namespace``) belongs to; one of class ``prefer`` if any."""
         prefix = curie.split(":", 1)[0]
-        for scheme in accepted:
-            if scheme.prefix == prefix and (scheme.namespace is None or namespace is None or scheme.namespace == namespace):
-                return scheme
-        return None
+        fits = [s for s in accepted if s.prefix == prefix and (s.namespace is None or namespace is None or s.namespace == namespace)]
+        return next((s for s in fits if s.cls == prefer), fits[0] if fits else None)
