@@ -37,7 +37,6 @@ class Grounder:
     terms: OntologyTerms
     indexes: list[LexiconIndex] = field(default_factory=list)
     _iris: dict[str, str] = field(default_factory=dict)  # CURIE -> IRI, expanded once
-    _labels: dict[str, str] | None = None  # CURIE -> label, made on the first label_of
 
     @property
     def size(self) -> int:
@@ -104,13 +103,7 @@ class Grounder:
 
     def label_of(self, curie: str) -> str | None:
         """The label of the first lexicon entry that has ``curie`` among its identifiers."""
-        if self._labels is None:
-            self._labels = {}
-            for index in self.indexes:
-                for entry in index.entries():
-                    for each in entry.ids:
-                        self._labels.setdefault(each, entry.label)
-        return self._labels.get(curie)
+        return next((label for index in self.indexes if (label := index.label_of(curie)) is not None), None)
 
     def _iri(self, curie: str) -> str:
         iri = self._iris.get(curie)

@@ -17,7 +17,7 @@ from .model import LexiconEntry
 from .normalise import loose_key, plain_key
 
 TIERS = 4
-_FORMAT = "kgpub-lexicon-index/2"
+_FORMAT = "kgpub-lexicon-index/3"
 
 
 class IndexedEntry(NamedTuple):
@@ -47,6 +47,7 @@ class LexiconIndex:
     records: list[bytes]
     tiers: tuple[dict[str, str], ...]
     curated: dict[str, str]
+    by_id: dict[str, int]  # identifier (CURIE) -> its first record, for the label of an identifier
 
     @classmethod
     def build(cls, entries: Iterable[LexiconEntry]) -> "LexiconIndex":
@@ -54,8 +55,11 @@ class LexiconIndex:
         tiers: tuple[dict[str, list[str]], ...] = tuple({} for _ in range(TIERS))
         seen: tuple[dict[str, set[int]], ...] = tuple({} for _ in range(TIERS))
         curated: dict[str, list[str]] = {}
+        by_id: dict[str, int] = {}
         for entry in entries:
             i = len(records)
+            for identifier in entry.ids:
+                by_id.setdefault(identifier, i)
             records.append(marshal.dumps((entry.ids, entry.label, entry.source, entry.line, entry.namespace, entry.category, entry.predicate,
                                           entry.justification, entry.confidence, entry.names[0].text if entry.names else entry.label)))
             if entry.predicate is not None:  # curated
@@ -69,7 +73,7 @@ class LexiconIndex:
                     if i not in seen[tier].setdefault(key, set()):  # a name repeated as a synonym counts once
                         seen[tier][key].add(i)
                         tiers[tier].setdefault(key, []).append(f"{i}\x1f{name.text}")
-        return cls(records, tuple({k: "\x1e".join(v) for k, v in tier.items()} for tier in tiers), {k: ",".join(v) for k, v in curated.items()})
+        return cls(records, tuple({k: "\x1e".join(v) for k, v in tier.items()} for tier in tiers), {k: ",".join(v) for k, v in curated.items()}, by_id)
 
     def __len__(self) -> int:
         return len(self.records)
@@ -88,12 +92,12 @@ class LexiconIndex:
         packed = self.curated.get(key)
         return [self.entry(int(i)) for i in packed.split(",")] if packed else []
 
-    def entries(self) -> Iterator[IndexedEntry]:
-        for i in range(len(self.records)):
-            yield self.entry(i)
+    def label_of(self, curie: str) -> str | None:
+        i = self.by_id.get(curie)
+        return self.entry(i).label if i is not None else None
 
     def to_bytes(self) -> bytes:
-        return marshal.dumps((_FORMAT, self.records, self.tiers, self.curated))
+        return marshal.dumps((_FORMAT, self.records, self.tiers, self.curated, self.by_id))
 
     @classmethod
     def from_bytes(cls, data: bytes) -> "LexiconIndex | None":
@@ -107,9 +111,9 @@ class LexiconIndex:
         finally:
             if enabled:
                 gc.enable()
-        if not (isinstance(loaded, tuple) and len(loaded) == 4 and loaded[0] == _FORMAT):
+        if not (isinstance(loaded, tuple) and len(loaded) == 5 and loaded[0] == _FORMAT):
             return None
-        _, records, tiers, curated = loaded
-        if not (isinstance(records, list) and isinstance(tiers, tuple) and len(tiers) == TIERS and isinstance(curated, dict)):
+        _, records, tiers, curated, by_id = loaded
+        if not (isinstance(records, list) and isinstance(tiers, tuple) and len(tiers) == TIERS and isinstance(curated, dict) and isinstance(by_id, dict)):
             return None
-        return cls(records, tiers, curated)
+        return cls(records, tiers, curated, by_id)
