@@ -34,7 +34,7 @@ from .publish.manifest import GraphEntry
 from .stages.cache import BuildCache, CacheStats, build_key, check_cached, classify_cached, emit_cached, keep_metadata, read_notes_cached
 from .stages.emit import EmitSettings
 from .grounding.sssom import write_sssom
-from .grounding.stage import load_grounder
+from .grounding.stage import dist_lexicons, load_grounder
 from .stages.index import index_records
 from .stages.write import check_extra_dists, write_outputs
 from .validate.shacl import ValidationReport
@@ -150,7 +150,7 @@ def build_garden(
     tick("read", read.files, read.files)
     minted = MintedTerms(minter, tables)
     classified = classify_cached(new, cfg.publish, tables, ids, log, minted)
-    grounder = load_grounder(cfg.lexicons, ids, terms, log)
+    grounder = load_grounder([*cfg.lexicons, *dist_lexicons(extra_dists)], ids, terms, log)
     indexed = index_records(classified, minter, tables, terms, grounder)
     total = classified.published
     settings = EmitSettings(minter, ids, tables, cfg.site, minted)

@@ -29,7 +29,7 @@ from .iris import DEFAULT_BASE_IRI, check_base_iri
 CONFIG_NAME = "kgpub.toml"
 
 #: Lexicon formats the grounder reads (``[[lexicon]] format = ...``).
-LEXICON_FORMATS = frozenset({"obo", "owl", "obographs-json", "hgnc-tsv", "sssom"})
+LEXICON_FORMATS = frozenset({"obo", "owl", "obographs-json", "hgnc-tsv", "sssom", "primekg-nodes", "drugbank-mappings"})
 
 #: An SPDX licence identifier (``CC-BY-4.0``) becomes ``https://spdx.org/licenses/{id}``
 #: (SPDX License List, https://spdx.org/licenses/).

@@ -14,7 +14,7 @@ from typing import Iterable, Iterator, Protocol
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
 from ..diagnostics import DiagnosticLog
-from ..identifiers import Identifiers
+from ..identifiers import Identifier, Identifiers
 from ..iris import IriMinter, short_hash
 from ..model.notes import Note
 from ..vocab import KGO, OWL, PROV, RDF, XSD
@@ -36,6 +36,8 @@ class EntityIndex(Protocol):
     def lookup(self, name: str) -> list[NamedNode]: ...
 
     def names(self) -> Iterable[tuple[str, NamedNode]]: ...
+
+    def identifier_label(self, identifier: Identifier) -> str | None: ...
 
 
 @dataclass

@@ -205,3 +205,4 @@ def _mention_quads(article: Article, ctx: EmitContext, work: NamedNode, section_
             yield q(target, RDFS.label, Literal(described.label))
             for other in described.exact:
                 yield q(target, SKOS.exactMatch, other)
+                yield q(other, RDFS.label, Literal(described.label))  # the same entity in another scheme

@@ -18,10 +18,15 @@ from ..vocab import DCTERMS, KGO, RDF, RDFS, SKOS
 from .context import EmitContext
 
 
-def match_quads(subject: NamedNode, matches: Iterable[Match], ctx: EmitContext) -> Iterator[Quad]:
+def match_quads(subject: NamedNode, matches: Iterable[Match], ctx: EmitContext, label: str) -> Iterator[Quad]:
+    """The identifiers' IRIs and CURIEs, and a label for each IRI: the lexicon's, else ``label`` (the
+    entity's, for an exact match: the same entity), else the CURIE (a related match no lexicon names)."""
     for predicate, identifier in matches:
-        yield ctx.quad(subject, predicate, NamedNode(identifier.iri))
+        iri = NamedNode(identifier.iri)
+        yield ctx.quad(subject, predicate, iri)
         yield ctx.quad(subject, DCTERMS.identifier, Literal(identifier.curie))
+        known = ctx.index.identifier_label(identifier) if ctx.index is not None else None
+        yield ctx.quad(iri, RDFS.label, Literal(known or (label if predicate == SKOS.exactMatch else identifier.curie)))
 
 
 def entity_quads(entity: IndexedEntity, ctx: EmitContext) -> Iterator[Quad]:
@@ -38,7 +43,7 @@ def entity_quads(entity: IndexedEntity, ctx: EmitContext) -> Iterator[Quad]:
         yield ctx.quad(iri, DCTERMS.description, Literal(record.description))
     for tag in record.tags:
         yield ctx.quad(iri, KGO.tag, Literal(tag))
-    yield from match_quads(iri, entity.matches, ctx)
+    yield from match_quads(iri, entity.matches, ctx, record.title)
     yield ctx.derived(iri)
 
 
@@ -47,5 +52,5 @@ def unresolved_quads(target: Target, ctx: EmitContext) -> Iterator[Quad]:
     for cls in target.classes:
         yield ctx.quad(target.iri, RDF.type, cls)
     yield ctx.quad(target.iri, RDFS.label, Literal(target.label))
-    yield from match_quads(target.iri, target.matches, ctx)
+    yield from match_quads(target.iri, target.matches, ctx, target.label)
     yield ctx.derived(target.iri)

@@ -83,6 +83,7 @@ def publication_quads(pub: Publication, ctx: EmitContext) -> Iterator[Quad]:
             ctx.log.error(pub.location.path, pub.location.line, str(error), code="publication")
             continue
         yield q(iri, SKOS.exactMatch, NamedNode(ident.iri))
+        yield q(NamedNode(ident.iri), RDFS.label, Literal(pub.title or ident.curie))  # the same publication
         yield q(iri, DCTERMS.identifier, Literal(ident.curie))
         yield q(iri, KGO[scheme.field], Literal(ident.local))
     if pub.journal:

@@ -15,7 +15,6 @@ hormone for an untyped link): ambiguous, every candidate ``skos:relatedMatch``, 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -23,12 +22,12 @@ from pyoxigraph import NamedNode
 
 from ..identifiers import Identifiers
 from ..mapping.terms import OntologyTerms
+from .index import IndexedEntry, LexiconIndex
 from .model import SEMAPV, SKOS_EXACT, SKOS_RELATED, Grounding, LexiconEntry, Result
 from .normalise import loose_key, plain_key
 from .schemes import Schemes
 
-_TIERS = (("label", plain_key), ("synonym", plain_key), ("label", loose_key), ("synonym", loose_key))  # the order of _index
-_CONFIDENCE = (1.0, 0.9, 0.85, 0.75)
+_CONFIDENCE = (1.0, 0.9, 0.85, 0.75)  # per tier of :mod:`kgpub.grounding.index`
 
 
 @dataclass
@@ -36,75 +35,90 @@ class Grounder:
     schemes: Schemes
     ids: Identifiers
     terms: OntologyTerms
-    entries: list[LexiconEntry] = field(default_factory=list)
-    _index: tuple[dict[str, list[tuple[int, str]]], ...] = field(default_factory=lambda: tuple({} for _ in _TIERS))
-    _curated: dict[str, list[int]] = field(default_factory=dict)
+    indexes: list[LexiconIndex] = field(default_factory=list)
+    _iris: dict[str, str] = field(default_factory=dict)  # CURIE -> IRI, expanded once
+
+    @property
+    def size(self) -> int:
+        """Entries in all lexicons."""
+        return sum(len(index) for index in self.indexes)
 
     def add(self, entries: Iterable[LexiconEntry]) -> None:
-        for entry in entries:
-            i = len(self.entries)
-            self.entries.append(entry)
-            if entry.predicate is not None:  # curated
-                for name in entry.names:
-                    for key in {plain_key(name.text), loose_key(name.text)}:
-                        self._curated.setdefault(key, []).append(i)
-                continue
-            for name in entry.names:
-                plain, loose = plain_key(name.text), loose_key(name.text)  # each key computed once
-                base = 0 if name.kind == "label" else 1
-                self._index[base].setdefault(plain, []).append((i, name.text))
-                self._index[base + 2].setdefault(loose, []).append((i, name.text))
+        self.indexes.append(LexiconIndex.build(entries))
+
+    def add_index(self, index: LexiconIndex) -> None:
+        self.indexes.append(index)
 
     def ground(self, text: str, cls: str) -> Result:
-        curated = self._ground_curated(text, cls)
+        plain, loose = plain_key(text), loose_key(text)  # each key computed once
+        curated = self._ground_curated(text, cls, (plain, loose))
         if curated is not None:
             return curated
         accepted = self.schemes.accepted(cls)
-        for tier, (_, key_of) in enumerate(_TIERS):
-            hits = self._index[tier].get(key_of(text), ())
-            by_entity: dict[str, list[Grounding]] = defaultdict(list)
-            for i, matched in hits:
-                entry = self.entries[i]
-                found = self._groundings(text, entry, matched, accepted, tier)
-                if found:
-                    by_entity[found[0].curie] += [g for g in found if g not in by_entity[found[0].curie]]
+        for tier, key in enumerate((plain, plain, loose, loose)):
+            by_entity: dict[str, list[Grounding]] = {}
+            members: dict[str, set[str]] = {}  # entity -> every identifier of the entries that matched it
+            for index in self.indexes:
+                for entry, matched in index.hits(tier, key):
+                    found = self._groundings(text, entry, matched, accepted, tier)
+                    if not found:
+                        continue
+                    # entries sharing an identifier are one entity (a DrugBank drug and its ChEBI id; HGNC and PrimeKG genes)
+                    entity = next((k for k, known in members.items() if known.intersection(entry.ids)), found[0].curie)
+                    group = by_entity.setdefault(entity, [])
+                    group += [g for g in found if g not in group]
+                    members.setdefault(entity, set()).update(entry.ids)
             if not by_entity:
                 continue
-            primary = {k: v for k, v in by_entity.items() if self.schemes.is_primary(v[0].curie, v[0].cls)}
-            if primary:  # a hit in the class's own scheme outranks hits in its alternative schemes
-                by_entity = primary
+            # a hit in the queried class's own primary scheme outranks one in a related class's, which outranks the rest
+            for primary_of in (lambda g: cls, lambda g: g.cls):
+                primary = {k: v for k, v in by_entity.items() if any(self.schemes.is_primary(g.curie, primary_of(g)) for g in v)}
+                if primary:
+                    by_entity = primary
+                    break
             if len(by_entity) == 1:
                 (groundings,) = by_entity.values()
-                return Result(text, cls, tuple(_dedupe(groundings)))
+                ordered = sorted(_dedupe(groundings), key=lambda g: not self.schemes.is_primary(g.curie, cls))  # stable
+                return Result(text, cls, tuple(ordered))
             candidates = [_related(g[0]) for g in by_entity.values()]
             return Result(text, cls, tuple(sorted(candidates, key=lambda g: g.curie)), ambiguous=True)
         return Result(text, cls, ())
 
-    def _groundings(self, text: str, entry: LexiconEntry, matched: str, accepted, tier: int) -> list[Grounding]:
+    def _groundings(self, text: str, entry: IndexedEntry, matched: str, accepted, tier: int) -> list[Grounding]:
         """The entry's identifiers of one accepted class (the first that fits), primary scheme first."""
         chosen = None
         out: list[tuple[bool, int, Grounding]] = []
         for position, curie in enumerate(entry.ids):
-            scheme = self.schemes.classify(curie, entry.namespace, accepted)
+            scheme = self.schemes.classify(curie, entry.namespace, accepted, chosen)
             if scheme is None:
                 continue
             if chosen is None:
                 chosen = scheme.cls
             if scheme.cls != chosen:
                 continue
-            g = Grounding(text, curie, self.ids.expand(curie), entry.label, SKOS_EXACT, SEMAPV + "LexicalMatching",
+            g = Grounding(text, curie, self._iri(curie), entry.label, SKOS_EXACT, SEMAPV + "LexicalMatching",
                           _CONFIDENCE[tier], matched, entry.source, scheme.cls)
             out.append((not scheme.primary, position, g))
         return [g for _, _, g in sorted(out, key=lambda t: (t[0], t[1]))]
 
-    def _ground_curated(self, text: str, cls: str) -> Result | None:
-        for key in (plain_key(text), loose_key(text)):
-            rows = [self.entries[i] for i in self._curated.get(key, ())]
+    def label_of(self, curie: str) -> str | None:
+        """The label of the first lexicon entry that has ``curie`` among its identifiers."""
+        return next((label for index in self.indexes if (label := index.label_of(curie)) is not None), None)
+
+    def _iri(self, curie: str) -> str:
+        iri = self._iris.get(curie)
+        if iri is None:
+            iri = self._iris[curie] = self.ids.expand(curie)
+        return iri
+
+    def _ground_curated(self, text: str, cls: str, keys: tuple[str, str]) -> Result | None:
+        for key in keys:
+            rows = [r for index in self.indexes if index.curated for r in index.curated_hits(key)]
             rows = [r for r in rows if r.category is None or cls == r.category or self.terms.compatible(NamedNode(r.category), NamedNode(cls))]
             if rows:
-                groundings = [Grounding(text, r.ids[0], self.ids.expand(r.ids[0]), r.label, r.predicate or SKOS_RELATED,
+                groundings = [Grounding(text, r.ids[0], self._iri(r.ids[0]), r.label, r.predicate or SKOS_RELATED,
                                         r.justification or SEMAPV + "ManualMappingCuration", r.confidence if r.confidence is not None else 1.0,
-                                        r.names[0].text, r.source, r.category or cls) for r in rows]
+                                        r.match, r.source, r.category or cls) for r in rows]
                 return Result(text, cls, tuple(_dedupe(groundings)))
         return None
 

@@ -19,6 +19,7 @@ _GREEK = {
     if unicodedata.name(chr(code), "").startswith(("GREEK SMALL LETTER", "GREEK CAPITAL LETTER"))
 }
 _GREEK["µ"] = "mu"  # MICRO SIGN, common for mu
+_SPELL = str.maketrans(_GREEK)
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 _KEEP_S = ("ss", "us", "is", "os", "as")  # not plurals: 'mass', 'virus', 'psoriasis', 'GLUT4 locus'
 
@@ -28,7 +29,7 @@ def plain_key(name: str) -> str:
 
 
 def spell_greek(text: str) -> str:
-    return "".join(_GREEK.get(ch, ch) for ch in text)
+    return text.translate(_SPELL)
 
 
 def singular(word: str) -> str:

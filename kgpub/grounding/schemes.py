@@ -26,6 +26,7 @@ class Schemes:
     rows: list[Scheme]
     terms: OntologyTerms
     _accepted: dict[str, list[Scheme]] = field(default_factory=dict)
+    _primary: frozenset[tuple[str, str]] | None = None  # (prefix, class) of the primary rows
 
     @classmethod
     def load(cls, terms: OntologyTerms, ids: Identifiers, path: Path | None = None) -> "Schemes":
@@ -56,13 +57,12 @@ class Schemes:
         return [s for s in self.rows if s.cls != KGO.Entity.value and self.terms.compatible(NamedNode(s.cls), q)]
 
     def is_primary(self, curie: str, cls: str) -> bool:
-        prefix = curie.split(":", 1)[0]
-        return any(s.primary and s.prefix == prefix and s.cls == cls for s in self.rows)
+        if self._primary is None:
+            self._primary = frozenset((s.prefix, s.cls) for s in self.rows if s.primary)
+        return (curie.split(":", 1)[0], cls) in self._primary
 
-    def classify(self, curie: str, namespace: str | None, accepted: list[Scheme]) -> Scheme | None:
-        """The first accepted scheme row that ``curie`` (of OBO ``namespace``) belongs to."""
+    def classify(self, curie: str, namespace: str | None, accepted: list[Scheme], prefer: str | None = None) -> Scheme | None:
+        """The first accepted scheme row that ``curie`` (of OBO ``namespace``) belongs to; one of class ``prefer`` if any."""
         prefix = curie.split(":", 1)[0]
-        for scheme in accepted:
-            if scheme.prefix == prefix and (scheme.namespace is None or namespace is None or scheme.namespace == namespace):
-                return scheme
-        return None
+        fits = [s for s in accepted if s.prefix == prefix and (s.namespace is None or namespace is None or s.namespace == namespace)]
+        return next((s for s in fits if s.cls == prefer), fits[0] if fits else None)

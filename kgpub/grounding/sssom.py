@@ -3,7 +3,8 @@
 One row per (subject, predicate, object): ``subject_id`` the garden resource, ``object_id`` the
 identifier as a CURIE of the ``curie_map`` written in the header, ``mapping_justification`` a semapv
 term, ``confidence``, ``match_string`` (the lexicon's name that matched) and ``object_source``
-(the lexicon file, under ``kgpub-lexicon:``).
+(the lexicon file, under ``kgpub-lexicon:``).  Curated rows (front matter: ``semapv:ManualMappingCuration``;
+mapping tables: as the table justifies them) say in ``comment`` where they were written.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Iterable
 from .model import SEMAPV, SKOS, Grounding
 
 COLUMNS = ("subject_id", "subject_label", "subject_category", "predicate_id", "object_id", "object_label",
-           "mapping_justification", "confidence", "match_string", "object_source", "mapping_tool")
+           "mapping_justification", "confidence", "match_string", "object_source", "mapping_tool", "comment")
 _LEXICON = "https://w3id.org/kgpub/lexicon/"
 _KGO = "https://w3id.org/kgpub/ontology/"
 
@@ -28,6 +29,7 @@ class MappingRow:
     subject: str
     subject_label: str
     grounding: Grounding
+    comment: str = ""  # where a curated row was written (front matter file:line, SSSOM table:line)
 
 
 def _yaml(value: str) -> str:
@@ -50,7 +52,7 @@ def write_sssom(path: Path, rows: Iterable[MappingRow], *, base_iri: str, mappin
             continue
         lines[key] = [subject, row.subject_label, _compact(g.cls, curie_map), "skos:" + g.predicate.removeprefix(SKOS), g.curie, g.label,
                       "semapv:" + g.justification.removeprefix(SEMAPV), f"{g.confidence:.3g}", g.match_string,
-                      "kgpub-lexicon:" + g.lexicon.replace(" ", "_"), tool]
+                      "kgpub-lexicon:" + g.lexicon.replace(" ", "_") if g.lexicon else "", tool, row.comment]
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as handle:
         handle.write("# curie_map:\n")

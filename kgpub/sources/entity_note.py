@@ -19,6 +19,7 @@ from typing import Any
 from ..diagnostics import DiagnosticLog
 from ..errors import IdentifierError
 from ..identifiers import Identifiers
+from ..mapping.primekg_sources import NODE_ID, NODE_SOURCE, primekg_sources
 from ..mapping.tables import MappingTables
 from ..model.entities import EntityNote, IdentifierRef, ReferenceEntry
 from ..model.notes import Location, Note
@@ -29,6 +30,7 @@ from .relationships import clean_text, read_body_fields, read_front_matter_relat
 NOTE_KEYS = frozenset({
     "type", "title", "slug", "permalink", "description", "tags", "aliases", "alias", "created", "updated",
     "dg-publish", "dg-home", "gardenUsername", "templateEngineOverride", "xrefs",
+    NODE_ID, NODE_SOURCE, "node_type", "node_name", "node_index",  # PrimeKG-style fields (kg.csv x_id, x_source...)
 })
 
 _HTML_REFS = re.compile(r"<h([1-6])\b[^>]*>\s*References\s*</h\1\s*>", re.IGNORECASE)
@@ -105,6 +107,18 @@ def _identifiers(note: Note, ids: Identifiers, log: DiagnosticLog) -> list[Ident
             log.error(note.relpath, note.location("xrefs").line, f"xrefs: {item!r} is not a CURIE; skipped", code="identifier")
             continue
         add(str(item), "xrefs", None)
+    node_id, node_source = note.front_matter.get(NODE_ID), note.front_matter.get(NODE_SOURCE)
+    if node_id not in (None, "") or node_source not in (None, ""):
+        source = primekg_sources().get(str(node_source).strip().casefold()) if node_source not in (None, "") else None
+        if node_id in (None, "") or isinstance(node_id, (dict, list)):
+            log.error(note.relpath, note.location(NODE_SOURCE).line, f"{NODE_SOURCE}: given without a {NODE_ID}; identifier skipped", code="identifier")
+        elif source is None:
+            known = ", ".join(sorted({k for k in primekg_sources()}))
+            log.error(note.relpath, note.location(NODE_SOURCE).line, f"{NODE_SOURCE}: {node_source!r} is not a PrimeKG node source (known, any case: {known}); identifier skipped", code="identifier")
+        elif source.grouped:
+            log.warning(note.relpath, note.location(NODE_ID).line, f"{NODE_ID}: {node_id!r} names a PrimeKG group of diseases, not one identifier; skipped", code="identifier")
+        else:
+            add(source.local(str(node_id)), NODE_ID, source.prefix)
     for key, value in note.front_matter.items():
         if key in NOTE_KEYS or ids.standardize_prefix(key) is None:
             continue

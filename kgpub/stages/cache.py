@@ -38,6 +38,7 @@ from ..config import FileRules, GardenConfig, PublishMode
 from ..diagnostics import Diagnostic, DiagnosticLog
 from ..errors import NoteError
 from ..identifiers import Identifiers
+from ..importers.primekg.names import NODES_TSV
 from ..mapping.fallback import MintedTerms
 from ..mapping.resolve import IndexedEntity
 from ..mapping.tables import MappingTables
@@ -78,6 +79,8 @@ def build_key(garden: Path, cfg: GardenConfig, *, validate: bool, extra_dists: S
     package = Path(__file__).resolve().parent.parent
     folders = [package, ontology_dir(), mappings_dir(), shapes_dir()]
     files = [*cfg.extend.mappings, *cfg.extend.ontology, *cfg.extend.shapes, *(lexicon.path for lexicon in cfg.lexicons)]
+    # what a build reads of each --with folder: its manifest (graph digests) and its node names (a lexicon)
+    files += [Path(d) / name for d in extra_dists for name in ("manifest.json", NODES_TSV)]
     for item in [*folders, *files]:
         for path in sorted(p for p in item.rglob("*") if p.is_file() and "__pycache__" not in p.parts) if item.is_dir() else [item]:
             add(str(path), path.read_bytes() if path.is_file() else b"(missing)")

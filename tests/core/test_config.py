@@ -83,7 +83,7 @@ def test_each_problem_is_one_line_at_its_key(tmp_path):
         f"{path}:8: error: dataset.version must be a string, not a number (quote it: version = \"2026.12\")",
         f"{path}:9: error: unknown key 'dataset.colour' (expected one of: title, description, license, creators, publisher, version, homepage)",
         f"{path}:17: error: publish.mode: 'everything' is not a publishing mode (one of: digital-garden, all-but-private)",
-        f"{path}:22: error: lexicon.format: 'csv' is not a lexicon format (one of: hgnc-tsv, obo, obographs-json, owl, sssom)",
+        f"{path}:22: error: lexicon.format: 'csv' is not a lexicon format (one of: drugbank-mappings, hgnc-tsv, obo, obographs-json, owl, primekg-nodes, sssom)",
     ]
 
 

@@ -51,3 +51,30 @@ def test_written_file_is_valid_sssom(tmp_path: Path) -> None:
     assert [(r["object_id"], r["predicate_id"], r["mapping_justification"], r["match_string"]) for r in rows] == [
         ("hgnc:392", "skos:exactMatch", "semapv:LexicalMatching", "PKBβ"), ("ncbigene:208", "skos:exactMatch", "semapv:LexicalMatching", "PKBβ")]
     assert "#   ncbigene: \"https://www.ncbi.nlm.nih.gov/gene/\"" in out.read_text(encoding="utf-8")
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader((l for l in path.read_text(encoding="utf-8").splitlines() if not l.startswith("#")), delimiter="\t"))
+
+
+def test_build_writes_curated_rows_and_validates(tmp_path: Path) -> None:
+    """Front-matter identifiers are manual curation (where written, in comment); bundled-table rows keep the
+    table's justification and name it as source; the written files pass ``sssom validate``."""
+    from kgpub.build import build_garden
+
+    root = Path(__file__).resolve().parents[2] / "examples"
+    for garden in ("garden", "primekg-garden"):
+        out = tmp_path / garden
+        build_garden(root / garden, out, validate=False)
+        run = validate(out / "mappings.sssom.tsv")
+        assert run.returncode == 0, run.stderr[-2000:]
+    rows = _rows(tmp_path / "garden" / "mappings.sssom.tsv")
+    akt1 = {r["object_id"]: r for r in rows if r["subject_id"] == "garden:garden/dev_admin/gene/akt1"}
+    assert set(akt1) == {"ncbigene:207", "hgnc:391", "ensembl:ENSG00000142208"}
+    assert {(r["mapping_justification"], r["comment"]) for r in akt1.values()} >= {("semapv:ManualMappingCuration", "front matter of gene/akt1.md:17")}
+    proteus = next(r for r in rows if r["subject_id"] == "garden:unresolved/proteus-syndrome")
+    assert (proteus["object_id"], proteus["object_source"], proteus["comment"].split(":")[0]) == ("mondo:0008318", "kgpub-lexicon:entities.sssom.tsv", "entities.sssom.tsv")
+    insulin = {(r["predicate_id"], r["object_id"], r["object_label"]) for r in rows if r["subject_id"] == "garden:garden/dev_admin/hormone/insulin"}
+    assert insulin == {("skos:exactMatch", "chebi:145810", "insulin"), ("skos:relatedMatch", "ncbigene:3630", "INS")}  # labels of the bundled table
+    drugs = {r["object_id"]: r["mapping_justification"] for r in _rows(tmp_path / "primekg-garden" / "mappings.sssom.tsv")}
+    assert drugs["drugbank:DB00619"] == "semapv:ManualMappingCuration"  # Imatinib's front matter

@@ -8,7 +8,7 @@ from typing import Callable
 from ...diagnostics import DiagnosticLog
 from ...identifiers import Identifiers
 from ..model import LexiconEntry, LexiconSource
-from . import hgnc, obo, obographs, owl, sssom_table
+from . import drugbank, hgnc, obo, obographs, owl, primekg_nodes, sssom_table
 
 Reader = Callable[[LexiconSource, Identifiers, DiagnosticLog], list[LexiconEntry]]
 
@@ -18,6 +18,8 @@ READERS: dict[str, Reader] = {
     "owl": owl.read,
     "obographs-json": obographs.read,
     "sssom": sssom_table.read,
+    "primekg-nodes": primekg_nodes.read,
+    "drugbank-mappings": drugbank.read,
 }
 
 

@@ -7,7 +7,8 @@ Stages, one module each, data flowing one way (:mod:`.pipeline` only wires them)
 * index: :mod:`.nodes` (node ids -> IRIs and codes in IRI order), with the tables of :mod:`.mapping`
   and :mod:`.prefixes`
 * emit: :mod:`.edges` (orientation and dedup on integers)
-* write: :mod:`.sink` (sharded gzip N-Triples or Turtle), :mod:`.summary` (``summary.json``, ``void.ttl``)
+* write: :mod:`.sink` (sharded gzip N-Triples or Turtle), :mod:`.summary` (``summary.json``, ``void.ttl``),
+  :mod:`.names` (``nodes.tsv``, the node names a build ``--with`` grounds by)
 
 :mod:`.reasons` names why rows are dropped; :mod:`.merge` adds an import's graphs to a garden build;
 :mod:`.synth` generates PrimeKG-shaped files.

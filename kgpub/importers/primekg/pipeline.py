@@ -9,7 +9,8 @@
 3. Write node triples, then edge triples in row order, to gzip N-Triples shards (or Turtle) on
    writer threads (:mod:`kgpub.importers.primekg.sink`).
 
-Output in ``OUT/primekg/``: ``part-NNNNN.nt.gz``, ``summary.json``, ``void.ttl`` and ``manifest.json``
+Output in ``OUT/primekg/``: ``part-NNNNN.nt.gz``, ``summary.json``, ``void.ttl``, ``manifest.json`` and
+``nodes.tsv`` (node names, a grounding lexicon for a build ``--with``)
 (graph ``B graph/primekg``).  See docs/design.md "PrimeKG import" for the provenance model.
 """
 
@@ -30,6 +31,7 @@ from ...iris import DEFAULT_BASE_IRI, IriMinter
 from ...publish.manifest import GraphEntry, Manifest
 from .edges import kept, oriented, used_codes
 from .mapping import PrimekgMapping
+from .names import write_node_names
 from .nodes import node_lines, node_table, type_lines
 from .read import DEFAULT_BATCH_BYTES, read_batches
 from .reasons import Drops
@@ -118,7 +120,7 @@ def import_primekg(
     try:
         # node triples are written on a thread while the rows are deduplicated
         with ThreadPoolExecutor(1, thread_name_prefix="kgpub-nodes") as pool:
-            nodes_written = pool.submit(_write_nodes, sink, nodes, used_codes(rows, _codes(nodes)), mapping, summary)
+            nodes_written = pool.submit(_write_nodes, sink, folder, nodes, used_codes(rows, _codes(nodes)), mapping, summary)
             edges = kept(rows, drops)
             del rows
             nodes_written.result()
@@ -220,9 +222,9 @@ def _codes(nodes: pl.DataFrame) -> int:
     return int(nodes["code"].max() or 0) + 1 if nodes["code"].null_count() < nodes.height else 0
 
 
-def _write_nodes(sink: ShardedSink, nodes: pl.DataFrame, used: np.ndarray, mapping: PrimekgMapping,
+def _write_nodes(sink: ShardedSink, folder: Path, nodes: pl.DataFrame, used: np.ndarray, mapping: PrimekgMapping,
                  summary: ImportSummary) -> None:
-    """Type, label, identifier and group-member triples of the ``used`` node codes, in IRI order."""
+    """Type, label, identifier and group-member triples of the ``used`` node codes, in IRI order; their names in ``folder/nodes.tsv``."""
     used_nodes = nodes.filter(pl.col("code").is_in(pl.Series(np.flatnonzero(used), dtype=pl.UInt32).implode()))
     one_per_iri = used_nodes.unique(subset="code", keep="first", maintain_order=True).sort("code")
     lines, member_types = node_lines(one_per_iri, mapping)
@@ -235,6 +237,7 @@ def _write_nodes(sink: ShardedSink, nodes: pl.DataFrame, used: np.ndarray, mappi
     for cls, count in types.group_by("class").len().sort("class").iter_rows():
         summary.add_nodes(cls.strip("<>"), count)
     _write_lines(sink, pl.concat([type_lines(types), lines]), sink.shards)
+    write_node_names(folder, one_per_iri, mapping)
 
 
 def _write_edges(sink: ShardedSink, edges: pl.DataFrame, nodes: pl.DataFrame, mapping: PrimekgMapping,

