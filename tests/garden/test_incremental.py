@@ -231,3 +231,25 @@ def test_grounded_garden_edits(tmp_path: Path) -> None:
     g.edit("notes/myc.md", "# c-Myc", "# c-Myc\n\nEdited.")
     assert g.build() == {"notes/myc.md"}
     assert "mondo:0004992" in (g.root / "inc" / "mappings.sssom.tsv").read_text()
+
+
+def test_the_cache_key_covers_what_a_build_reads_of_a_with_folder(tmp_path):
+    """A --with folder imported again at the same path (new node names, new graph digests) invalidates the cache."""
+    from kgpub.config import load_config
+    from kgpub.stages.cache import build_key
+
+    garden = tmp_path / "garden"
+    shutil.copytree(EXAMPLES / "garden", garden)
+    dist = tmp_path / "primekg"
+    dist.mkdir()
+    (dist / "manifest.json").write_text('{"graphs": []}', encoding="utf-8")
+    (dist / "nodes.tsv").write_text("iri\tcurie\tclass\ttype\tsource\tname\n", encoding="utf-8")
+    cfg = load_config(garden / "kgpub.toml")
+    key = build_key(garden, cfg, validate=True, extra_dists=[dist])
+    assert build_key(garden, cfg, validate=True, extra_dists=[dist]) == key
+    with (dist / "nodes.tsv").open("a", encoding="utf-8") as f:
+        f.write("http://purl.obolibrary.org/obo/MONDO_0004981\tMONDO:0004981\tkgo:Disease\tdisease\tMONDO\tatrial fibrillation\n")
+    assert build_key(garden, cfg, validate=True, extra_dists=[dist]) != key
+    key = build_key(garden, cfg, validate=True, extra_dists=[dist])
+    (dist / "manifest.json").write_text('{"graphs": [1]}', encoding="utf-8")
+    assert build_key(garden, cfg, validate=True, extra_dists=[dist]) != key
