@@ -58,7 +58,8 @@ class KgpubServe:
                         "--store", str(folder / "store"), "--port", str(self.port)]
 
     def __enter__(self) -> "KgpubServe":
-        self.proc = subprocess.Popen(self.command, stdout=self.log.open("wb"), stderr=subprocess.STDOUT, env=dict(os.environ))
+        self.log_file = self.log.open("wb")
+        self.proc = subprocess.Popen(self.command, stdout=self.log_file, stderr=subprocess.STDOUT, env=dict(os.environ))
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -80,3 +81,4 @@ class KgpubServe:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(timeout=10)
+        self.log_file.close()
