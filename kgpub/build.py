@@ -31,7 +31,7 @@ from .mapping.terms import OntologyTerms
 from .ontology import load_ontology_quads
 from .publish.files import WrittenFiles
 from .publish.manifest import GraphEntry
-from .stages.cache import BuildCache, CacheStats, build_key, check_cached, classify_cached, emit_cached, keep_metadata, read_notes_cached
+from .stages.cache import BuildCache, CacheStats, build_key, check_cached, classify_cached, emit_cached, keep_chunks, keep_metadata, read_notes_cached
 from .stages.emit import EmitSettings
 from .grounding.sssom import write_sssom
 from .grounding.stage import load_grounder
@@ -193,6 +193,7 @@ def build_garden(
         for ambiguous in indexed.garden.ambiguous:
             log.warning("grounding", None, f"{ambiguous.text!r} is ambiguous ({', '.join(g.curie for g in ambiguous.groundings)}): related candidates only", code="grounding")
         if use_cache:
+            keep_chunks(graphs, new)
             new.save(out_dir)
     result.graphs = len(graphs.graphs)
     result.triples = data_triples

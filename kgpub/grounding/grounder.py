@@ -39,8 +39,10 @@ class Grounder:
     entries: list[LexiconEntry] = field(default_factory=list)
     _index: tuple[dict[str, list[tuple[int, str]]], ...] = field(default_factory=lambda: tuple({} for _ in _TIERS))
     _curated: dict[str, list[int]] = field(default_factory=dict)
+    _answers: dict[tuple[str, str], Result] = field(default_factory=dict)  # ground() is a function of the entries
 
     def add(self, entries: Iterable[LexiconEntry]) -> None:
+        self._answers.clear()
         for entry in entries:
             i = len(self.entries)
             self.entries.append(entry)
@@ -56,6 +58,13 @@ class Grounder:
                 self._index[base + 2].setdefault(loose, []).append((i, name.text))
 
     def ground(self, text: str, cls: str) -> Result:
+        """The groundings of ``text`` for ``cls`` (computed once per name and class: a build asks again for every link)."""
+        answer = self._answers.get((text, cls))
+        if answer is None:
+            answer = self._answers[(text, cls)] = self._ground(text, cls)
+        return answer
+
+    def _ground(self, text: str, cls: str) -> Result:
         curated = self._ground_curated(text, cls)
         if curated is not None:
             return curated
