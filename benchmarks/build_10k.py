@@ -24,8 +24,9 @@ from pathlib import Path
 import kgpub.build as build
 from kgpub.identifiers import Identifiers
 
-STAGES = ("read_notes", "classify", "index_records", "emit_notes", "check_graphs", "write_outputs")
-NAMES = {"read_notes": "read", "classify": "classify", "index_records": "index", "emit_notes": "emit", "check_graphs": "check", "write_outputs": "write"}
+STAGES = ("read_notes_cached", "classify_cached", "index_records", "emit_cached", "check_cached", "write_outputs")
+NAMES = {"read_notes_cached": "read", "classify_cached": "classify", "index_records": "index", "emit_cached": "emit",
+         "check_cached": "check", "write_outputs": "write"}
 
 TYPES = ["gene", "protein", "pathway", "condition", "hormone"]
 KEYS = {  # key -> type of target

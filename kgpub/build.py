@@ -36,6 +36,7 @@ from .stages.emit import EmitSettings
 from .grounding.sssom import write_sssom
 from .grounding.stage import load_grounder
 from .stages.index import index_records
+from .stages.collector import collector_paused
 from .stages.write import check_extra_dists, write_outputs
 from .validate.shacl import ValidationReport
 
@@ -98,6 +99,7 @@ class BuildResult:
         return "\n".join(lines)
 
 
+@collector_paused()  # one full pass of the collector after the build, not one after each stage
 def build_garden(
     garden: Path | str,
     out: Path | str | None,
