@@ -3,7 +3,9 @@
 The cache holds, per note file, its content digest, its :class:`Note` record and the diagnostics
 of reading it; per published note, the digest of everything its graph was emitted from, the
 graph's quads (before ``supports:`` evidence), its edges and its diagnostics; per data graph,
-the ``supports:`` evidence it received; and the validation results of the last build.
+the ``supports:`` evidence it received; per note graph, its lines of ``kg.nq`` with their count
+and digest (written again as they are while the graph's quads and evidence are the same bytes);
+and the validation results of the last build.
 
 It is valid for one *build key* (:func:`build_key`): kgpub's version and source, the garden's
 folder, its configuration, every bundled and extension mapping/ontology/shape/lexicon file and
