@@ -37,9 +37,12 @@ class GraphSet:
     def add(self, graph: NamedNode, quads: Iterable[Quad], role: str = "note") -> None:
         self._union = None
         self.chunks.pop(graph, None)
-        bucket = self.graphs.setdefault(graph, {})
         self.roles.setdefault(graph, role)
-        bucket.update(dict.fromkeys(quads))  # a quad already there keeps its place
+        bucket = self.graphs.get(graph)
+        if bucket is None:
+            self.graphs[graph] = dict.fromkeys(quads)
+        else:
+            bucket.update(dict.fromkeys(quads))  # a quad already there keeps its place
 
     def data_graphs(self) -> list[NamedNode]:
         return [g for g in self.graphs if self.roles[g] != "ontology"]
