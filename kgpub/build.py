@@ -31,11 +31,12 @@ from .mapping.terms import OntologyTerms
 from .ontology import load_ontology_quads
 from .publish.files import WrittenFiles
 from .publish.manifest import GraphEntry
-from .stages.cache import BuildCache, CacheStats, build_key, check_cached, classify_cached, emit_cached, keep_metadata, read_notes_cached
+from .stages.cache import BuildCache, CacheStats, build_key, check_cached, classify_cached, emit_cached, keep_chunks, keep_metadata, read_notes_cached
 from .stages.emit import EmitSettings
 from .grounding.sssom import write_sssom
 from .grounding.stage import dist_lexicons, load_grounder
 from .stages.index import index_records
+from .stages.collector import collector_paused
 from .stages.write import check_extra_dists, write_outputs
 from .validate.shacl import ValidationReport
 
@@ -98,6 +99,7 @@ class BuildResult:
         return "\n".join(lines)
 
 
+@collector_paused()  # one full pass of the collector after the build, not one after each stage
 def build_garden(
     garden: Path | str,
     out: Path | str | None,
@@ -193,6 +195,7 @@ def build_garden(
         for ambiguous in indexed.garden.ambiguous:
             log.warning("grounding", None, f"{ambiguous.text!r} is ambiguous ({', '.join(g.curie for g in ambiguous.groundings)}): related candidates only", code="grounding")
         if use_cache:
+            keep_chunks(graphs, new)
             new.save(out_dir)
     result.graphs = len(graphs.graphs)
     result.triples = data_triples

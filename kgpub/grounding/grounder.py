@@ -37,6 +37,7 @@ class Grounder:
     terms: OntologyTerms
     indexes: list[LexiconIndex] = field(default_factory=list)
     _iris: dict[str, str] = field(default_factory=dict)  # CURIE -> IRI, expanded once
+    _answers: dict[tuple[str, str], Result] = field(default_factory=dict)  # ground() is a function of the indexes
 
     @property
     def size(self) -> int:
@@ -44,12 +45,20 @@ class Grounder:
         return sum(len(index) for index in self.indexes)
 
     def add(self, entries: Iterable[LexiconEntry]) -> None:
-        self.indexes.append(LexiconIndex.build(entries))
+        self.add_index(LexiconIndex.build(entries))
 
     def add_index(self, index: LexiconIndex) -> None:
+        self._answers.clear()
         self.indexes.append(index)
 
     def ground(self, text: str, cls: str) -> Result:
+        """The groundings of ``text`` for ``cls`` (computed once per name and class: a build asks again for every link)."""
+        answer = self._answers.get((text, cls))
+        if answer is None:
+            answer = self._answers[(text, cls)] = self._ground(text, cls)
+        return answer
+
+    def _ground(self, text: str, cls: str) -> Result:
         plain, loose = plain_key(text), loose_key(text)  # each key computed once
         curated = self._ground_curated(text, cls, (plain, loose))
         if curated is not None:

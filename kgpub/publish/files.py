@@ -29,13 +29,20 @@ class GraphSet:
 
     graphs: dict[NamedNode, dict[Quad, None]] = field(default_factory=dict)
     roles: dict[NamedNode, str] = field(default_factory=dict)
+    #: a graph's lines of ``kg.nq`` with its digest, when known (:func:`write_nquads` puts them there; a
+    #: cache may put those of an unchanged graph); adding to a graph forgets them
+    chunks: dict[NamedNode, tuple[bytes, GraphDigest]] = field(default_factory=dict)
     _union: list[Triple] | None = field(default=None, repr=False, compare=False)
 
     def add(self, graph: NamedNode, quads: Iterable[Quad], role: str = "note") -> None:
         self._union = None
-        bucket = self.graphs.setdefault(graph, {})
+        self.chunks.pop(graph, None)
         self.roles.setdefault(graph, role)
-        bucket.update(dict.fromkeys(quads))  # a quad already there keeps its place
+        bucket = self.graphs.get(graph)
+        if bucket is None:
+            self.graphs[graph] = dict.fromkeys(quads)
+        else:
+            bucket.update(dict.fromkeys(quads))  # a quad already there keeps its place
 
     def data_graphs(self) -> list[NamedNode]:
         return [g for g in self.graphs if self.roles[g] != "ontology"]
@@ -78,15 +85,20 @@ def write_nquads(graphs: GraphSet, path: Path, digests: dict[NamedNode, GraphDig
 
     A graph is written as N-Triples with its name put before each line's final `` .`` (a line
     break ends a line only: inside literals it is escaped), and those lines are the digest's.
+    A graph of ``graphs.chunks`` is written from there; the others are put there.
     """
     with path.open("wb") as out:
         for graph in sorted(graphs.graphs, key=lambda g: g.value):
-            data = serialize([q.triple for q in _sorted_quads(graphs.graphs[graph])], format=RdfFormat.N_TRIPLES)
-            if digests is not None:
-                digest = digests[graph] = GraphDigest()
+            chunk = graphs.chunks.get(graph)
+            if chunk is None:
+                data = serialize([q.triple for q in _sorted_quads(graphs.graphs[graph])], format=RdfFormat.N_TRIPLES)
+                digest = GraphDigest()
                 for line in data.split(b"\n")[:-1]:
                     digest.add_ntriples(line)
-            out.write(data.replace(b" .\n", b" " + str(graph).encode("utf-8") + b" .\n"))
+                chunk = graphs.chunks[graph] = (data.replace(b" .\n", b" " + str(graph).encode("utf-8") + b" .\n"), digest)
+            if digests is not None:
+                digests[graph] = chunk[1]
+            out.write(chunk[0])
     return path
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
@@ -46,6 +46,13 @@ class GraphDigest:
         # a Triple's str is "subject predicate object" in N-Triples (one conversion instead of three)
         self.add_line(f"{triple.triple if isinstance(triple, Quad) else triple} .")
 
+    @classmethod
+    def known(cls, count: int, hexdigest: str) -> "GraphDigest":
+        """The digest of ``count`` triples computed before (its :meth:`hexdigest`)."""
+        digest = cls()
+        digest._acc, digest.count = int(hexdigest, 16), count
+        return digest
+
     def hexdigest(self) -> str:
         return f"{self._acc:064x}"
 
@@ -75,8 +82,8 @@ class Manifest:
 
     def write(self, dist: Path) -> Path:
         path = Path(dist) / MANIFEST_NAME
-        data = asdict(self)
-        data["graphs"] = sorted(data["graphs"], key=lambda g: g["iri"])
+        data = {"base_iri": self.base_iri, "kgpub_version": self.kgpub_version,
+                "graphs": [{**vars(g), "files": list(g.files)} for g in sorted(self.graphs, key=lambda g: g.iri)]}
         path.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
         return path
 

@@ -3,7 +3,9 @@
 The cache holds, per note file, its content digest, its :class:`Note` record and the diagnostics
 of reading it; per published note, the digest of everything its graph was emitted from, the
 graph's quads (before ``supports:`` evidence), its edges and its diagnostics; per data graph,
-the ``supports:`` evidence it received; and the validation results of the last build.
+the ``supports:`` evidence it received; per note graph, its lines of ``kg.nq`` with their count
+and digest (written again as they are while the graph's quads and evidence are the same bytes);
+and the validation results of the last build.
 
 It is valid for one *build key* (:func:`build_key`): kgpub's version and source, the garden's
 folder, its configuration, every bundled and extension mapping/ontology/shape/lexicon file and
@@ -45,12 +47,14 @@ from ..mapping.tables import MappingTables
 from ..model.notes import Note
 from ..paths import mappings_dir, ontology_dir, shapes_dir
 from ..publish.files import GraphSet, union_triples
+from ..publish.manifest import GraphDigest
 from ..sources.citations import parse_reference_entry
 from ..sources.garden import check_permalinks, read_note, walk_garden
 from ..validate.report import ValidationReport, result_order
 from ..validate.shacl import validate
 from ..vocab import KGO, OWL, PROV, RDF
 from .check import check_graphs, garden_shapes
+from .collector import collector_paused
 from .classify import ArticleRecord, Classified, ReferenceRecord, claim_permalinks, classify_note
 from .emit import Edge, EmitSettings, Emitted, emit_notes, support_evidence
 from .index import Indexed
@@ -59,7 +63,7 @@ from .read import ReadNotes
 #: The folder of DIST holding the cache (not an output: push, serve and readers ignore it).
 CACHE_FOLDER = ".kgpub-cache"
 _CACHE_FILE = "build.pickle"
-_FORMAT = 2  # bump when the cached records change shape
+_FORMAT = 3  # bump when the cached records change shape
 
 
 def build_key(garden: Path, cfg: GardenConfig, *, validate: bool, extra_dists: Sequence[Path]) -> str:
@@ -117,9 +121,12 @@ class BuildCache:
     notes: dict[str, NoteGraph] = field(default_factory=dict)  # by path relative to the garden
     evidence: dict[str, bytes] = field(default_factory=dict)  # supports: evidence quads by graph
     metadata: dict[str, bytes] = field(default_factory=dict)  # metadata graph(s) by IRI
+    #: each note graph's lines of kg.nq, its triple count and digest, valid while its source (:func:`_sources`) is the same
+    chunks: dict[str, tuple[str, bytes, int, str]] = field(default_factory=dict)
     results: ValidationReport | None = None
 
     @classmethod
+    @collector_paused()
     def open(cls, out: Path, key: str) -> "BuildCache":
         """The cache in ``out`` if it was written for ``key``, else an empty one."""
         path = out / CACHE_FOLDER / _CACHE_FILE
@@ -130,6 +137,7 @@ class BuildCache:
             return cls(key)
         return cache if isinstance(cache, BuildCache) and cache.key == key else cls(key)
 
+    @collector_paused()
     def save(self, out: Path) -> None:
         folder = out / CACHE_FOLDER
         folder.mkdir(parents=True, exist_ok=True)
@@ -156,6 +164,7 @@ class CacheStats:
 # --- read -----------------------------------------------------------------------------------
 
 
+@collector_paused()
 def read_notes_cached(garden: Path, rules: FileRules, log: DiagnosticLog, old: BuildCache, new: BuildCache, stats: CacheStats) -> ReadNotes:
     """:func:`kgpub.stages.read.read_notes`, reusing the record of every file whose bytes did not change."""
     result = ReadNotes()
@@ -186,6 +195,7 @@ def read_notes_cached(garden: Path, rules: FileRules, log: DiagnosticLog, old: B
 # --- classify -------------------------------------------------------------------------------
 
 
+@collector_paused()
 def classify_cached(new: BuildCache, mode: PublishMode, tables: MappingTables, ids: Identifiers, log: DiagnosticLog, minted: MintedTerms) -> Classified:
     """:func:`kgpub.stages.classify.classify` of the notes read into ``new``, classifying again only the notes read again.
 
@@ -249,6 +259,7 @@ class NoteInputs:
         return self._digest(*parts)
 
 
+@collector_paused()
 def emit_cached(
     classified: Classified, indexed: Indexed, settings: EmitSettings, log: DiagnosticLog, tick: Callable[[int], None],
     old: BuildCache, new: BuildCache, stats: CacheStats,
@@ -313,7 +324,34 @@ def emit_cached(
         out.graphs.add(quad.graph_name, [quad])
         evidence.setdefault(quad.graph_name, []).append(quad)  # type: ignore[arg-type]
     new.evidence = {g.value: _nquads(q) for g, q in evidence.items()}
+    for graph, source in _sources(new).items():
+        kept = old.chunks.get(graph)
+        if kept is not None and kept[0] == source:
+            out.graphs.chunks[NamedNode(graph)] = (kept[1], GraphDigest.known(kept[2], kept[3]))
     return out
+
+
+def _sources(cache: BuildCache) -> dict[str, str]:
+    """The digest of what each note graph holds: the quads of its notes, then its evidence."""
+    parts: dict[str, list[bytes]] = {}
+    for entry in cache.notes.values():
+        parts.setdefault(entry.graph, []).append(entry.nquads)
+    out = {}
+    for graph, data in parts.items():
+        h = hashlib.sha256()
+        for chunk in [*data, cache.evidence.get(graph, b"")]:
+            h.update(len(chunk).to_bytes(8, "big"))
+            h.update(chunk)
+        out[graph] = h.hexdigest()
+    return out
+
+
+def keep_chunks(graphs: GraphSet, new: BuildCache) -> None:
+    """Keep the lines of kg.nq written for each note graph (after :func:`kgpub.publish.files.write_nquads`)."""
+    for graph, source in _sources(new).items():
+        chunk = graphs.chunks.get(NamedNode(graph))
+        if chunk is not None:
+            new.chunks[graph] = (source, chunk[0], chunk[1].count, chunk[1].hexdigest())
 
 
 def _stale(old: BuildCache, item: tuple[str, str, NamedNode]) -> bool:
@@ -337,6 +375,7 @@ def previous_graphs(old: BuildCache) -> dict[str, bytes]:
     return out
 
 
+@collector_paused()
 def check_cached(graphs: GraphSet, extra_shapes: Sequence[Path], old: BuildCache, new: BuildCache, stats: CacheStats) -> ValidationReport:
     """:func:`kgpub.stages.check.check_graphs`, validating again only the nodes whose results may have changed."""
     before = previous_graphs(old)
