@@ -12,7 +12,7 @@ ontology and shapes that extend the bundled ones.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
@@ -190,8 +190,10 @@ def build_garden(
         report_turtle = result.report.to_turtle() if result.report is not None else None
         written = write_outputs(out_dir, graphs, cfg.base_iri, report_turtle, ontology_extra=cfg.extend.ontology, extra_dists=extra_dists, log=log)
         result.files, result.merged = written.files, written.merged
-        write_sssom(out_dir / "mappings.sssom.tsv", indexed.garden.grounding_rows, base_iri=cfg.base_iri,
+        sssom = out_dir / "mappings.sssom.tsv"
+        write_sssom(sssom, indexed.garden.grounding_rows, base_iri=cfg.base_iri,
                     mapping_set_id=cfg.base_iri + "mappings.sssom.tsv", tool=f"kgpub {__version__}")
+        result.files = replace(written.files, mappings_sssom=sssom)
         for ambiguous in indexed.garden.ambiguous:
             log.warning("grounding", None, f"{ambiguous.text!r} is ambiguous ({', '.join(g.curie for g in ambiguous.groundings)}): related candidates only", code="grounding")
         if use_cache:

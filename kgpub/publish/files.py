@@ -123,9 +123,11 @@ class WrittenFiles:
     ontology_owl: Path
     validation_ttl: Path | None
     manifest: Path
+    mappings_sssom: Path | None = None  # written by the build after the RDF files (grounding.sssom)
 
     def all(self) -> list[Path]:
-        return [p for p in (self.kg_ttl, self.kg_nq, self.ontology_ttl, self.ontology_owl, self.validation_ttl, self.manifest) if p]
+        return [p for p in (self.kg_ttl, self.kg_nq, self.ontology_ttl, self.ontology_owl, self.validation_ttl, self.manifest,
+                            self.mappings_sssom) if p]
 
 
 def write_build(

@@ -171,6 +171,7 @@ def test_build_without_validation_removes_a_stale_report(example_garden, tmp_pat
     result = build_garden(example_garden, dist, validate=False)
     assert not (dist / "validation.ttl").exists()
     assert "validation.ttl" not in [p.name for p in result.files.all()]
+    assert "mappings.sssom.tsv" in [p.name for p in result.files.all()]
 
 
 def test_check_writes_nothing_and_reports_github_annotations(publishing, tmp_path, capsys):
