@@ -137,13 +137,14 @@ def validate_stream(
                 raise
     results: list[ValidationResult] = []
     fallbacks: dict[str, str] = {}
+    typed: dict = {}  # nodes of `types` per class tuple, shared by the partitions
     with tempfile.TemporaryDirectory(prefix="kgpub-validate-") as tmp:
         paths, types = partition(data_files(folder), Path(tmp), options)
         for n, path in enumerate(paths, start=1):
             frame = _split(_lines_of(path))
             path.unlink()
             if rules is not None:
-                results.extend(check(rules, frame, types))
+                results.extend(check(rules, frame, types, typed))
             else:
                 triples, subjects = _partition_triples(frame, types)
                 report = validate(triples, shapes=shapes_graph, ontology=ontology,
