@@ -97,7 +97,7 @@ def validate(
     if engine == "compiled" and program.unsupported:
         shape, reason = next(iter(sorted(program.unsupported.items())))
         raise UnsupportedShape(reason, shape=shape)
-    report = validate_store(load_store(triples, hierarchy), shapes=program)
+    report = validate_store(load_store(triples, hierarchy), shapes=program, union=False)
     if not program.unsupported:
         return report
     provenance = Provenance(triples)
