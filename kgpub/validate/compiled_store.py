@@ -82,15 +82,16 @@ def require_compiled(program: CompiledShapes) -> None:
         raise UnsupportedShape(f"{reason} ({len(program.unsupported)} shape(s) do not compile)", shape=shape)
 
 
-def validate_store(store: Store, *, shapes=None, cap: int | None = None) -> ValidationReport:
+def validate_store(store: Store, *, shapes=None, cap: int | None = None, union: bool = True) -> ValidationReport:
     """Validate the union of ``store``'s graphs (data + class hierarchy) with the compiled shapes.
 
     ``shapes``: rdflib Graph (default every ``shapes/*.ttl``) or :class:`CompiledShapes`.
     ``cap``: keep at most this many results per (shape, constraint), counting
-    all (``None`` keeps every result).
+    all (``None`` keeps every result).  ``union=False``: the store holds everything in its
+    default graph (as :func:`load_store` makes it), which queries read faster than the union.
     """
     program = shapes if isinstance(shapes, CompiledShapes) else compiled(shapes if shapes is not None else default_shapes())
-    closure = _class_closure(store, program.classes())
+    closure = _class_closure(store, program.classes(), union)
     kept: list[dict[tuple, None]] = []  # per check: its (focus, value) results, each once
     totals: Counter = Counter()
     for check in program.checks:
@@ -98,7 +99,7 @@ def validate_store(store: Store, *, shapes=None, cap: int | None = None) -> Vali
         key = (check.shape_key, check.constraint.component, check.severity)
         bucket: dict[tuple, None] = {}
         kept.append(bucket)
-        for item in _rows(store, query):
+        for item in _rows(store, query, union):
             if item in bucket:
                 continue
             if cap is None or len(bucket) < cap:
@@ -113,9 +114,9 @@ def validate_store(store: Store, *, shapes=None, cap: int | None = None) -> Vali
     return CappedReport(results, totals=totals, cap=cap)
 
 
-def _rows(store: Store, query: Query) -> Iterator[tuple]:
+def _rows(store: Store, query: Query, union: bool = True) -> Iterator[tuple]:
     """(focus, value, distinct, result path) per result row; the last three may be None."""
-    solutions = store.query(query.sparql, use_default_graph_as_union=True)
+    solutions = store.query(query.sparql, use_default_graph_as_union=union)
     for sol in solutions:
         focus = sol["focus"]
         value = sol["value"] if query.has_value else None
@@ -148,11 +149,11 @@ def _attribute(raw: tuple, provenance: Provenance) -> ValidationResult:
     return ValidationResult(source_path, source_line, severity, focus, path, value, message, shape, component)
 
 
-def _class_closure(store: Store, classes: Iterable[str]) -> dict[str, list[str]]:
+def _class_closure(store: Store, classes: Iterable[str], union: bool = True) -> dict[str, list[str]]:
     """Each class with the classes below it through rdfs:subClassOf* in the store (N-Triples forms)."""
     out = {}
     for cls in sorted(classes):
-        rows = store.query(f"SELECT DISTINCT ?c WHERE {{ ?c {_SUBCLASS}* {cls} }}", use_default_graph_as_union=True)
+        rows = store.query(f"SELECT DISTINCT ?c WHERE {{ ?c {_SUBCLASS}* {cls} }}", use_default_graph_as_union=union)
         found = sorted({str(r["c"]) for r in rows} | {cls})
         out[cls] = found
     return out
@@ -294,7 +295,7 @@ def validate_ntriples_files(files: list[Path], *, shapes=None, ontology: Iterabl
                 store.bulk_load(_WrappingReader(handle), format=RdfFormat.N_TRIPLES, lenient=True)
         store.bulk_extend(Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in class_hierarchy(ontology))
         store.flush()
-        report = validate_store(store, shapes=program, cap=cap)
+        report = validate_store(store, shapes=program, cap=cap, union=False)
         del store
         return report
     finally:

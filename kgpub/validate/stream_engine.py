@@ -152,23 +152,36 @@ def compile_shapes(shapes_graph, subclass_pairs: list[tuple[str, str]]) -> list[
 _TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 
 
-def check(rules: list[NodeRule], triples: pl.DataFrame, types: pl.DataFrame) -> list[ValidationResult]:
-    """Validate ``triples`` (columns ``s, p, o`` as N-Triples terms) whose objects' types are in ``types`` (``s, o``)."""
+def check(rules: list[NodeRule], triples: pl.DataFrame, types: pl.DataFrame,
+          typed: dict[tuple[str, ...], pl.Series] | None = None) -> list[ValidationResult]:
+    """Validate ``triples`` (columns ``s, p, o`` as N-Triples terms) whose objects' types are in ``types`` (``s, o``).
+
+    ``typed``: a cache of the nodes of ``types`` per class tuple, shared by the calls that
+    check the partitions of one data set against the same ``types``.
+    """
     out: list[ValidationResult] = []
+    typed = {} if typed is None else typed
+    empty = triples.clear()
+    by_predicate = {key[0]: frame for key, frame in triples.select("s", "p", "o").partition_by("p", as_dict=True).items()}
+
+    def of(predicate: str) -> pl.DataFrame:
+        return by_predicate.get(predicate, empty)
 
     def result(focus, path, value, message, shape, component) -> ValidationResult:
         return ValidationResult(None, None, "Violation", focus, path, value, message, shape, SH + component)
 
     def has_class(frame: pl.DataFrame, column: str, classes: tuple[str, ...]) -> pl.Series:
-        typed = types.filter(pl.col("o").is_in(list(classes)))["s"].unique()
-        return frame[column].is_in(typed.implode())
+        nodes = typed.get(classes)
+        if nodes is None:
+            nodes = typed[classes] = types.filter(pl.col("o").is_in(list(classes)))["s"].unique()
+        return frame[column].is_in(nodes.implode())
 
-    own_types = triples.filter(pl.col("p") == _TYPE)
+    own_types = of(_TYPE)
     for rule in rules:
         focus = pl.concat(
             [
                 own_types.filter(pl.col("o").is_in(list(rule.target_classes)))["s"],
-                triples.filter(pl.col("p").is_in(list(rule.target_subjects_of)))["s"],
+                *(of(p)["s"] for p in rule.target_subjects_of),
             ]
         ).unique()
         if focus.len() == 0:
@@ -181,7 +194,7 @@ def check(rules: list[NodeRule], triples: pl.DataFrame, types: pl.DataFrame) -> 
             bad = frame.filter(~pl.col("s").str.starts_with("<"))["s"]
             out += [result(f, None, f, rule.message, rule.shape, "NodeKindConstraintComponent") for f in bad]
         for prop in rule.properties:
-            values = triples.filter((pl.col("p") == prop.path) & pl.col("s").is_in(focus.implode())).select("s", "o")
+            values = of(prop.path).filter(pl.col("s").is_in(focus.implode())).select("s", "o")
             if prop.min_count is not None or prop.max_count is not None:
                 counts = frame.join(values.group_by("s").len(), on="s", how="left").with_columns(pl.col("len").fill_null(0))
                 if prop.min_count is not None:
