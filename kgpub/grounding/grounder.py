@@ -37,7 +37,7 @@ class Grounder:
     terms: OntologyTerms
     indexes: list[LexiconIndex] = field(default_factory=list)
     _iris: dict[str, str] = field(default_factory=dict)  # CURIE -> IRI, expanded once
-    _answers: dict[tuple[str, str], Result] = field(default_factory=dict)  # ground() is a function of the indexes
+    _results: dict[tuple[str, str], Result] = field(default_factory=dict)  # (name, class) -> its result: a garden repeats its names
 
     @property
     def size(self) -> int:
@@ -48,28 +48,28 @@ class Grounder:
         self.add_index(LexiconIndex.build(entries))
 
     def add_index(self, index: LexiconIndex) -> None:
-        self._answers.clear()
         self.indexes.append(index)
+        self._results.clear()
 
     def ground(self, text: str, cls: str) -> Result:
-        """The groundings of ``text`` for ``cls`` (computed once per name and class: a build asks again for every link)."""
-        answer = self._answers.get((text, cls))
-        if answer is None:
-            answer = self._answers[(text, cls)] = self._ground(text, cls)
-        return answer
+        """The groundings of ``text`` for class ``cls`` (computed once per name and class; a :class:`Result` is immutable)."""
+        key = (text, cls)
+        result = self._results.get(key)
+        if result is None:
+            result = self._results[key] = self._ground(text, cls)
+        return result
 
     def _ground(self, text: str, cls: str) -> Result:
         plain, loose = plain_key(text), loose_key(text)  # each key computed once
         curated = self._ground_curated(text, cls, (plain, loose))
         if curated is not None:
             return curated
-        accepted = self.schemes.accepted(cls)
         for tier, key in enumerate((plain, plain, loose, loose)):
             by_entity: dict[str, list[Grounding]] = {}
             members: dict[str, set[str]] = {}  # entity -> every identifier of the entries that matched it
             for index in self.indexes:
                 for entry, matched in index.hits(tier, key):
-                    found = self._groundings(text, entry, matched, accepted, tier)
+                    found = self._groundings(text, entry, matched, cls, tier)
                     if not found:
                         continue
                     # entries sharing an identifier are one entity (a DrugBank drug and its ChEBI id; HGNC and PrimeKG genes)
@@ -93,12 +93,12 @@ class Grounder:
             return Result(text, cls, tuple(sorted(candidates, key=lambda g: g.curie)), ambiguous=True)
         return Result(text, cls, ())
 
-    def _groundings(self, text: str, entry: IndexedEntry, matched: str, accepted, tier: int) -> list[Grounding]:
+    def _groundings(self, text: str, entry: IndexedEntry, matched: str, cls: str, tier: int) -> list[Grounding]:
         """The entry's identifiers of one accepted class (the first that fits), primary scheme first."""
         chosen = None
         out: list[tuple[bool, int, Grounding]] = []
         for position, curie in enumerate(entry.ids):
-            scheme = self.schemes.classify(curie, entry.namespace, accepted, chosen)
+            scheme = self.schemes.classify(curie, entry.namespace, cls, chosen)
             if scheme is None:
                 continue
             if chosen is None:
@@ -121,8 +121,11 @@ class Grounder:
         return iri
 
     def _ground_curated(self, text: str, cls: str, keys: tuple[str, str]) -> Result | None:
+        curated = [index for index in self.indexes if index.curated]
+        if not curated:
+            return None
         for key in keys:
-            rows = [r for index in self.indexes if index.curated for r in index.curated_hits(key)]
+            rows = [r for index in curated for r in index.curated_hits(key)]
             rows = [r for r in rows if r.category is None or cls == r.category or self.terms.compatible(NamedNode(r.category), NamedNode(cls))]
             if rows:
                 groundings = [Grounding(text, r.ids[0], self._iri(r.ids[0]), r.label, r.predicate or SKOS_RELATED,

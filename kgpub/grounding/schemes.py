@@ -27,6 +27,7 @@ class Schemes:
     terms: OntologyTerms
     _accepted: dict[str, list[Scheme]] = field(default_factory=dict)
     _primary: frozenset[tuple[str, str]] | None = None  # (prefix, class) of the primary rows
+    _classified: dict[tuple[str, str | None, str, str | None], Scheme | None] = field(default_factory=dict)
 
     @classmethod
     def load(cls, terms: OntologyTerms, ids: Identifiers, path: Path | None = None) -> "Schemes":
@@ -61,8 +62,13 @@ class Schemes:
             self._primary = frozenset((s.prefix, s.cls) for s in self.rows if s.primary)
         return (curie.split(":", 1)[0], cls) in self._primary
 
-    def classify(self, curie: str, namespace: str | None, accepted: list[Scheme], prefer: str | None = None) -> Scheme | None:
-        """The first accepted scheme row that ``curie`` (of OBO ``namespace``) belongs to; one of class ``prefer`` if any."""
-        prefix = curie.split(":", 1)[0]
-        fits = [s for s in accepted if s.prefix == prefix and (s.namespace is None or namespace is None or s.namespace == namespace)]
-        return next((s for s in fits if s.cls == prefer), fits[0] if fits else None)
+    def classify(self, curie: str, namespace: str | None, query_cls: str, prefer: str | None = None) -> Scheme | None:
+        """The first scheme row accepted for ``query_cls`` that ``curie`` (of OBO ``namespace``) belongs to; one of class
+        ``prefer`` if any.  Computed once per prefix, namespace, class and preference."""
+        prefix = curie.partition(":")[0]
+        key = (prefix, namespace, query_cls, prefer)
+        if key in self._classified:
+            return self._classified[key]
+        fits = [s for s in self.accepted(query_cls) if s.prefix == prefix and (s.namespace is None or namespace is None or s.namespace == namespace)]
+        found = self._classified[key] = next((s for s in fits if s.cls == prefer), fits[0] if fits else None)
+        return found

@@ -10,6 +10,8 @@ mapping tables: as the table justifies them) say in ``comment`` where they were 
 from __future__ import annotations
 
 import csv
+import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -39,20 +41,25 @@ def _yaml(value: str) -> str:
 def write_sssom(path: Path, rows: Iterable[MappingRow], *, base_iri: str, mapping_set_id: str, tool: str) -> int:
     """Write ``rows`` (sorted, duplicates dropped) to ``path``; returns the number of rows."""
     curie_map = {"garden": base_iri, "skos": SKOS, "semapv": SEMAPV, "kgo": _KGO, "kgpub-lexicon": _LEXICON}
-    lines: dict[tuple[str, str, str], list[str]] = {}
+    lines: dict[str, str] = {}  # "subject\tpredicate\tobject" -> the row as written: strings only, no containers per row
+    predicates = {SKOS + "exactMatch": "skos:exactMatch", SKOS + "relatedMatch": "skos:relatedMatch"}
     for row in rows:
         g = row.grounding
-        prefix, local = g.curie.split(":", 1)
+        prefix, _, local = g.curie.partition(":")
         if not g.iri.endswith(local):
             continue  # an IRI form that does not end in the local id cannot be written as a CURIE
-        curie_map.setdefault(prefix, g.iri[: len(g.iri) - len(local)])
+        if prefix not in curie_map:
+            curie_map[prefix] = g.iri[: len(g.iri) - len(local)]
         subject = "garden:" + row.subject[len(base_iri):] if row.subject.startswith(base_iri) else row.subject
-        key = (subject, g.predicate, g.curie)
+        predicate = predicates.get(g.predicate) or "skos:" + g.predicate.removeprefix(SKOS)
+        key = f"{subject}\t{predicate}\t{g.curie}"
         if key in lines:
             continue
-        lines[key] = [subject, row.subject_label, _compact(g.cls, curie_map), "skos:" + g.predicate.removeprefix(SKOS), g.curie, g.label,
-                      "semapv:" + g.justification.removeprefix(SEMAPV), f"{g.confidence:.3g}", g.match_string,
-                      "kgpub-lexicon:" + g.lexicon.replace(" ", "_") if g.lexicon else "", tool, row.comment]
+        fields = (subject, row.subject_label, _compact(g.cls, curie_map), predicate, g.curie, g.label,
+                  "semapv:" + g.justification.removeprefix(SEMAPV), f"{g.confidence:.3g}", g.match_string,
+                  "kgpub-lexicon:" + g.lexicon.replace(" ", "_") if g.lexicon else "", tool, row.comment)
+        line = "\t".join(fields)
+        lines[key] = line + "\n" if line.count("\t") == len(fields) - 1 and _PLAIN(line) else _quoted(fields)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as handle:
         handle.write("# curie_map:\n")
@@ -61,11 +68,20 @@ def write_sssom(path: Path, rows: Iterable[MappingRow], *, base_iri: str, mappin
         handle.write(f"# mapping_set_id: {_yaml(mapping_set_id)}\n")
         handle.write(f"# license: {_yaml('https://creativecommons.org/publicdomain/zero/1.0/')}\n")
         handle.write(f"# mapping_tool: {_yaml(tool)}\n")
-        writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
-        writer.writerow(COLUMNS)
-        for key in sorted(lines):
-            writer.writerow(lines[key])
+        handle.write("\t".join(COLUMNS) + "\n")
+        # sorted as by (subject, predicate, object): a tab sorts before any character of an IRI or a CURIE
+        handle.writelines(lines[key] for key in sorted(lines))
     return len(lines)
+
+
+_PLAIN = re.compile(r'[^"\n\r]*').fullmatch  # a row csv writes as it is (with no tab inside a field): no field to quote
+
+
+def _quoted(fields: tuple[str, ...]) -> str:
+    """The row as :mod:`csv` writes it, quoting the fields that need it (a quote, a line break, a tab in a field)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter="\t", lineterminator="\n").writerow(fields)
+    return buffer.getvalue()
 
 
 def _compact(iri: str, curie_map: dict[str, str]) -> str:

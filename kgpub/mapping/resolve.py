@@ -106,6 +106,7 @@ class GardenIndex:
         self._publications_by_name: dict[str, NamedNode] = {}
         self._unresolved_labels: dict[NamedNode, str] = {}
         self._identifier_labels: dict[str, str] = {}  # identifier IRI -> the lexicon's label of it
+        self._grounded_targets: dict[tuple[str, str, str], tuple[Match, ...]] = {}  # (target IRI, name, class) -> its matches
         self._finished = False
 
     # --- building ----------------------------------------------------------
@@ -291,13 +292,7 @@ class GardenIndex:
                 primary = result.primary if result is not None else None
                 if primary is not None:  # one resource per identifier: named after the lexicon's label
                     grounded_label = primary.label
-                    subject = self.minter.unresolved(grounded_label)
-                    found = []
-                    for g in result.groundings:  # type: ignore[union-attr]
-                        self.grounding_rows.append(MappingRow(subject.value, grounded_label, g))
-                        self._identifier_labels.setdefault(g.iri, g.label)
-                        found.append((SKOS.exactMatch if g.predicate == SKOS_EXACT else SKOS.relatedMatch, Identifier(*g.curie.split(":", 1), g.iri)))
-                    matches = tuple(sorted(set(found), key=_match_key))
+                    matches = self._grounded_target(self.minter.unresolved(grounded_label), grounded_label, result)  # type: ignore[arg-type]
             for predicate, identifier in matches:
                 merged = self._by_identifier.get(identifier.iri) if predicate == SKOS.exactMatch else None
                 if merged is not None:
@@ -309,6 +304,19 @@ class GardenIndex:
         iri = self.minter.unresolved(grounded_label or label)
         canonical_label = self._unresolved_labels.setdefault(iri, grounded_label or label)
         return Target(iri, canonical_label, True, tuple(classes) + (KGO.UnresolvedEntity,), matches)
+
+    def _grounded_target(self, subject: NamedNode, label: str, result: Result) -> tuple[Match, ...]:
+        """The matches of an unresolved target grounded by ``result``; its SSSOM rows recorded once (links repeat names)."""
+        key = (subject.value, result.text, result.cls)
+        known = self._grounded_targets.get(key)
+        if known is None:
+            found = []
+            for g in result.groundings:
+                self.grounding_rows.append(MappingRow(subject.value, label, g))
+                self._identifier_labels.setdefault(g.iri, g.label)
+                found.append((SKOS.exactMatch if g.predicate == SKOS_EXACT else SKOS.relatedMatch, Identifier(*g.curie.split(":", 1), g.iri)))
+            known = self._grounded_targets[key] = tuple(sorted(set(found), key=_match_key))
+        return known
 
     def identifier_label(self, identifier: Identifier) -> str | None:
         """The label a lexicon gives ``identifier`` (that of the grounding that found it, else the first lexicon entry with it)."""

@@ -80,3 +80,15 @@ def test_one_entity_in_several_schemes(grounder: Grounder) -> None:
     assert result.primary.match_string == "PKB beta" and result.primary.lexicon == "entities.sssom.tsv"  # curated wins
     alias = grounder.ground("rac gamma", KGO.Gene.value)  # HGNC alias RAC-gamma of AKT3, loose key
     assert [(g.curie, g.match_string, g.lexicon) for g in alias.exact] == [("ncbigene:10000", "RAC-gamma", "hgnc_subset.tsv"), ("hgnc:393", "RAC-gamma", "hgnc_subset.tsv")]
+
+
+def test_a_name_is_grounded_once_and_again_after_a_lexicon_is_added() -> None:
+    ids, terms, log = Identifiers.default(), OntologyTerms.load(), DiagnosticLog()
+    g = Grounder(Schemes.load(terms, ids), ids, terms)
+    g.add(read_lexicon(LexiconSource(FIXTURES / "go_subset.obo", "obo"), ids, log))
+    before = g.ground("rac gamma", KGO.Gene.value)
+    assert before.groundings == () and g.ground("rac gamma", KGO.Gene.value) is before  # the same result, not grounded again
+    g.add(read_lexicon(LexiconSource(FIXTURES / "hgnc_subset.tsv", "hgnc-tsv"), ids, log))
+    after = g.ground("rac gamma", KGO.Gene.value)  # a new lexicon: grounded anew
+    assert [x.curie for x in after.exact] == ["ncbigene:10000", "hgnc:393"]
+    assert g.ground("rac gamma", KGO.Disease.value).groundings == ()  # per class

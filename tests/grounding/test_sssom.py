@@ -53,6 +53,24 @@ def test_written_file_is_valid_sssom(tmp_path: Path) -> None:
     assert "#   ncbigene: \"https://www.ncbi.nlm.nih.gov/gene/\"" in out.read_text(encoding="utf-8")
 
 
+def test_fields_that_need_quoting_are_written_as_csv_writes_them(tmp_path: Path) -> None:
+    """A label with a quote, a tab or a line break is quoted (csv's rule); other rows are written plain."""
+    base = "https://example.org/kg/"
+    labels = ['5\'-nucleotidase "ecto"', "tab\tinside", "line\nbreak", "plain label"]
+    rows = [MappingRow(f"{base}unresolved/n{i}", label,
+                       Grounding(label, f"ncbigene:{i + 1}", f"https://www.ncbi.nlm.nih.gov/gene/{i + 1}", label, SKOS_EXACT,
+                                 SEMAPV + "LexicalMatching", 0.9, label, "hgnc.tsv", "https://w3id.org/kgpub/ontology/Gene"))
+            for i, label in enumerate(labels)]
+    out = tmp_path / "mappings.sssom.tsv"
+    assert write_sssom(out, rows, base_iri=base, mapping_set_id=base + "mappings.sssom.tsv", tool="kgpub") == 4
+    text = out.read_text(encoding="utf-8")
+    assert '\t"5\'-nucleotidase ""ecto"""\t' in text and '\t"tab\tinside"\t' in text and '\t"line\nbreak"\t' in text
+    assert "garden:unresolved/n3\tplain label\tkgo:Gene\tskos:exactMatch\tncbigene:4\tplain label\tsemapv:LexicalMatching\t0.9\t" in text
+    with out.open(encoding="utf-8", newline="") as handle:
+        read = list(csv.DictReader((l for l in handle if not l.startswith("#")), delimiter="\t"))
+    assert [r["subject_label"] for r in read] == labels and [r["object_id"] for r in read] == ["ncbigene:1", "ncbigene:2", "ncbigene:3", "ncbigene:4"]
+
+
 def _rows(path: Path) -> list[dict[str, str]]:
     return list(csv.DictReader((l for l in path.read_text(encoding="utf-8").splitlines() if not l.startswith("#")), delimiter="\t"))
 
