@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from html.parser import HTMLParser
 from pathlib import Path
 
 import requests
@@ -82,3 +83,17 @@ class KgpubServe:
                 self.proc.kill()
                 self.proc.wait(timeout=10)
         self.log_file.close()
+
+
+class PageLinks(HTMLParser):
+    """The links of an HTML page (``a``/``link`` href, ``script``/``img`` src), for the crawls."""
+
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        names = {"a": "href", "link": "href", "script": "src", "img": "src"}
+        for name, value in attrs:
+            if tag in names and name == names[tag] and value:
+                self.links.append(value)

@@ -7,7 +7,6 @@ Screenshots are written to ``test-artifacts/web/``.
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -20,7 +19,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from browser import Browser, installed
 from conftest import AKT1, AKT1_PATH, XSS_LABEL, make_app
-from live import KgpubServe, ThreadedUvicorn
+from live import KgpubServe, PageLinks, ThreadedUvicorn
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not installed(), reason="needs Debian chromium and chromium-driver (make test installs them)")]
 
@@ -124,18 +123,6 @@ def test_hostile_label_is_shown_never_run(browser, site):
     browser.screenshot("hostile-label")
 
 
-class _Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        names = {"a": "href", "link": "href", "script": "src", "img": "src"}
-        for name, value in attrs:
-            if tag in names and name == names[tag] and value:
-                self.links.append(value)
-
-
 def test_crawl_to_depth_three_has_no_broken_links(site):
     seen: dict[str, int] = {}
     frontier = [site + "/"]
@@ -148,7 +135,7 @@ def test_crawl_to_depth_three_has_no_broken_links(site):
             seen[url] = r.status_code
             if depth == 3 or not r.headers.get("content-type", "").startswith("text/html"):
                 continue
-            parser = _Links()
+            parser = PageLinks()
             parser.feed(r.text)
             for link in parser.links:
                 absolute = urljoin(url, link).split("#")[0]

@@ -4,7 +4,6 @@ Pages as the server; schema.org snippets; a crawl of the site served as plain fi
 from __future__ import annotations
 
 import json
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -17,7 +16,7 @@ from starlette.staticfiles import StaticFiles
 
 from conftest import AKT1, BASE, XSS_LABEL
 from kgpub.web.export import SiteSettings, export_site
-from live import ThreadedUvicorn
+from live import PageLinks, ThreadedUvicorn
 
 AKT1_FILES = Path("kg/garden/dev_admin/gene/akt1")
 SCHEMA = "https://schema.org/"
@@ -107,18 +106,6 @@ def test_gene_snippet_content(site):
     assert "https://www.ncbi.nlm.nih.gov/gene/207" in data["sameAs"]
 
 
-class _Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        names = {"a": "href", "link": "href", "script": "src", "img": "src"}
-        for name, value in attrs:
-            if tag in names and name == names[tag] and value:
-                self.links.append(value)
-
-
 def test_crawl_of_the_static_site_has_no_broken_links(site):
     with ThreadedUvicorn(StaticFiles(directory=site, html=True)) as server:
         seen: dict[str, int] = {}
@@ -132,7 +119,7 @@ def test_crawl_of_the_static_site_has_no_broken_links(site):
                 seen[url] = r.status_code
                 if depth == 3 or not r.headers.get("content-type", "").startswith("text/html"):
                     continue
-                parser = _Links()
+                parser = PageLinks()
                 parser.feed(r.text)
                 for link in parser.links:
                     absolute = urljoin(r.url, link).split("#")[0]
