@@ -3,7 +3,7 @@
 The file sits at the garden's root (``kgpub build --config FILE`` names another);
 paths in it are relative to the file.  Parsing is :mod:`tomllib`'s; each unknown
 key or value of the wrong type is one ``kgpub.toml:LINE: error: ...`` line, and
-all of them are raised together as :class:`~kgpub.errors.ConfigFileError`.
+all of them are raised together as :class:`ConfigFileError`.
 The schema is documented in ``docs/configuration.md``.
 
 >>> config = load_config("examples/garden/kgpub.toml")   # doctest: +SKIP
@@ -19,10 +19,10 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from .diagnostics import Diagnostic, Severity
-from .errors import ConfigError, ConfigFileError
+from .errors import ConfigError
 from .iris import DEFAULT_BASE_IRI, check_base_iri
 
 #: The file name looked for at a garden's root.
@@ -36,6 +36,14 @@ LEXICON_FORMATS = frozenset({"obo", "owl", "obographs-json", "hgnc-tsv", "sssom"
 SPDX_LICENSES = "https://spdx.org/licenses/"
 _SPDX_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+-]*$")
 _HTTP_IRI = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+
+
+class ConfigFileError(ConfigError):
+    """A garden configuration file (``kgpub.toml``) has problems: one diagnostic per problem, each with its line."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]):
+        self.diagnostics = list(diagnostics)
+        super().__init__("\n".join(str(d) for d in self.diagnostics))
 
 
 class PublishMode(str, Enum):

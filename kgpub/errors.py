@@ -9,10 +9,6 @@ Non-conformance to SHACL shapes is *not* an exception: it is a report.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
-
-if TYPE_CHECKING:
-    from .diagnostics import Diagnostic
 
 
 class KgpubError(Exception):
@@ -21,14 +17,6 @@ class KgpubError(Exception):
 
 class ConfigError(KgpubError):
     """Bad options, or data files (ontology/, mappings/, shapes/) that cannot be used."""
-
-
-class ConfigFileError(ConfigError):
-    """A garden configuration file (``kgpub.toml``) has problems: one diagnostic per problem, each with its line."""
-
-    def __init__(self, diagnostics: "Sequence[Diagnostic]"):
-        self.diagnostics = list(diagnostics)
-        super().__init__("\n".join(str(d) for d in self.diagnostics))
 
 
 class MappingError(ConfigError):

@@ -43,9 +43,9 @@ def _run(command: str, garden: Path, out: Path | None, config: Path | None, base
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ..build import build_garden
-    from ..config import config_for
+    from ..config import ConfigFileError, config_for
     from ..diagnostics import DiagnosticLog
-    from ..errors import ConfigError, ConfigFileError
+    from ..errors import ConfigError
     from ..iris import check_base_iri
 
     if form not in FORMATS:
@@ -109,7 +109,8 @@ def _watch(garden: Path, out: Path, config: Path | None, base_iri: str | None, w
     import time
 
     from ..build import build_garden
-    from ..errors import ConfigError, ConfigFileError
+    from ..config import ConfigFileError
+    from ..errors import ConfigError
     from ..watch import watch_garden
 
     print(f"watching {garden} (Ctrl-C to stop)", file=sys.stderr, flush=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kgpub.config import GardenConfig, LexiconSpec, PublishMode, config_for, load_config
-from kgpub.errors import ConfigFileError
+from kgpub.config import ConfigFileError
 
 FULL = """\
 base_iri = "https://kg.example.org/"
