@@ -11,6 +11,8 @@ import os
 from pathlib import Path
 
 from .. import __version__
+from ..cache import cache_dir as kgpub_cache_dir
+from ..cache import file_digest
 from ..diagnostics import DiagnosticLog
 from ..identifiers import Identifiers
 from . import index as index_module
@@ -32,15 +34,12 @@ _CODE = _code_digest()
 
 
 def cache_dir() -> Path:
-    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(root) / "kgpub" / "lexicons"
+    """Where ready lexicon indexes are kept: ``lexicons/`` in kgpub's cache folder."""
+    return kgpub_cache_dir() / "lexicons"
 
 
 def _key(source: LexiconSource) -> str:
-    digest = hashlib.sha256()
-    with source.path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+    digest = hashlib.sha256(file_digest(source.path).encode())
     digest.update(f"|{source.format}|{source.prefix}|{source.name}|{__version__}".encode())
     digest.update(_CODE)
     return digest.hexdigest()

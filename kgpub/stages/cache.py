@@ -36,6 +36,7 @@ from typing import Callable, Iterable, Sequence
 from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
 from .. import __version__
+from ..cache import file_digest
 from ..config import FileRules, GardenConfig, PublishMode
 from ..diagnostics import Diagnostic, DiagnosticLog
 from ..errors import NoteError
@@ -87,7 +88,7 @@ def build_key(garden: Path, cfg: GardenConfig, *, validate: bool, extra_dists: S
     files += [Path(d) / name for d in extra_dists for name in ("manifest.json", NODES_TSV)]
     for item in [*folders, *files]:
         for path in sorted(p for p in item.rglob("*") if p.is_file() and "__pycache__" not in p.parts) if item.is_dir() else [item]:
-            add(str(path), path.read_bytes() if path.is_file() else b"(missing)")
+            add(str(path), file_digest(path) if path.is_file() else b"(missing)")
     return h.hexdigest()
 
 
