@@ -11,6 +11,7 @@ import threading
 import time
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import requests
 import uvicorn
@@ -97,3 +98,28 @@ class PageLinks(HTMLParser):
         for name, value in attrs:
             if tag in names and name == names[tag] and value:
                 self.links.append(value)
+
+
+def crawl(root: str, depth: int, headers: dict[str, str] | None = None) -> dict[str, int]:
+    """Status of every URL of ``root``'s host reachable from ``root`` in at most ``depth`` links (HTML
+    pages only are followed; a link is resolved against the URL the page was answered from)."""
+    host = urlsplit(root).netloc
+    seen: dict[str, int] = {}
+    frontier = [root]
+    for level in range(depth + 1):
+        next_frontier = []
+        for url in frontier:
+            if url in seen:
+                continue
+            r = requests.get(url, timeout=30, headers=headers)
+            seen[url] = r.status_code
+            if level == depth or not r.headers.get("content-type", "").startswith("text/html"):
+                continue
+            parser = PageLinks()
+            parser.feed(r.text)
+            for link in parser.links:
+                absolute = urljoin(r.url, link).split("#")[0]
+                if urlsplit(absolute).netloc == host and absolute not in seen:
+                    next_frontier.append(absolute)
+        frontier = next_frontier
+    return seen

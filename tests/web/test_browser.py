@@ -7,10 +7,8 @@ Screenshots are written to ``test-artifacts/web/``.
 
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlsplit
 
 import pytest
-import requests
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -19,7 +17,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from browser import Browser, installed
 from conftest import AKT1, AKT1_PATH, XSS_LABEL, make_app
-from live import KgpubServe, PageLinks, ThreadedUvicorn
+from live import KgpubServe, ThreadedUvicorn, crawl
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not installed(), reason="needs Debian chromium and chromium-driver (make test installs them)")]
 
@@ -124,24 +122,7 @@ def test_hostile_label_is_shown_never_run(browser, site):
 
 
 def test_crawl_to_depth_three_has_no_broken_links(site):
-    seen: dict[str, int] = {}
-    frontier = [site + "/"]
-    for depth in range(4):
-        next_frontier = []
-        for url in frontier:
-            if url in seen:
-                continue
-            r = requests.get(url, timeout=30, headers={"Accept": "text/html"})
-            seen[url] = r.status_code
-            if depth == 3 or not r.headers.get("content-type", "").startswith("text/html"):
-                continue
-            parser = PageLinks()
-            parser.feed(r.text)
-            for link in parser.links:
-                absolute = urljoin(url, link).split("#")[0]
-                if urlsplit(absolute).netloc == urlsplit(site).netloc and absolute not in seen:
-                    next_frontier.append(absolute)
-        frontier = next_frontier
+    seen = crawl(site + "/", depth=3, headers={"Accept": "text/html"})
     broken = {u: s for u, s in seen.items() if s != 200}
     assert len(seen) > 100
     assert broken == {}

@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
 
 import pytest
 import rdflib
-import requests
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 from starlette.staticfiles import StaticFiles
 
 from conftest import AKT1, BASE, XSS_LABEL
 from kgpub.web.export import SiteSettings, export_site
-from live import PageLinks, ThreadedUvicorn
+from live import ThreadedUvicorn, crawl
 
 AKT1_FILES = Path("kg/garden/dev_admin/gene/akt1")
 SCHEMA = "https://schema.org/"
@@ -108,24 +106,7 @@ def test_gene_snippet_content(site):
 
 def test_crawl_of_the_static_site_has_no_broken_links(site):
     with ThreadedUvicorn(StaticFiles(directory=site, html=True)) as server:
-        seen: dict[str, int] = {}
-        frontier = [server.url + "/"]
-        for depth in range(4):
-            next_frontier = []
-            for url in frontier:
-                if url in seen:
-                    continue
-                r = requests.get(url, timeout=30)
-                seen[url] = r.status_code
-                if depth == 3 or not r.headers.get("content-type", "").startswith("text/html"):
-                    continue
-                parser = PageLinks()
-                parser.feed(r.text)
-                for link in parser.links:
-                    absolute = urljoin(r.url, link).split("#")[0]
-                    if urlsplit(absolute).netloc == urlsplit(server.url).netloc and absolute not in seen:
-                        next_frontier.append(absolute)
-            frontier = next_frontier
+        seen = crawl(server.url + "/", depth=3)
     broken = {u: s for u, s in seen.items() if s != 200}
     assert len(seen) > 100
     assert broken == {}
