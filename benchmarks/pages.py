@@ -2,7 +2,8 @@
 
 Both servers run at once on the same build (``--dist``: e.g. the 10,000-note build of
 ``build_10k.py --keep DIR`` rebuilt with ``--with DIST/primekg`` from ``kgpub import primekg``);
-`wrk` with 16 connections (2 threads) loads one at a time for SECONDS, alternating, ROUNDS times:
+`wrk` with 16 connections (2 threads) loads one at a time for SECONDS, alternating, ROUNDS times
+(each run also reports the CPU time per request of the loaded server, its children included):
 
 * ``page``: GET of resource pages (``Accept: text/html``) on kgpub serve, over a sample of
   garden entities and PrimeKG nodes; target p50 <= 20 ms, p99 <= 100 ms;
@@ -23,7 +24,9 @@ labels, axiom annotations); the comparison is of what each server answers for th
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import random
 import re
 import statistics
@@ -33,6 +36,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
+import psutil
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,6 +70,20 @@ def wrk(script: Path, url: str, seconds: int) -> dict:
     sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "p50": ms("50"), "p99": ms("99"),
             "errors": (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, sockets.groups())) if sockets else 0)}
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a server process and all its children (front ends, executors)."""
+    try:
+        root = psutil.Process(pid)
+        total = 0.0
+        for proc in [root, *root.children(recursive=True)]:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                t = proc.cpu_times()
+                total += t.user + t.system
+        return total
+    except psutil.NoSuchProcess:
+        return 0.0
 
 
 def select(base: str, query: str) -> list[str]:
@@ -138,14 +156,19 @@ def main() -> None:
                 names = list(scripts) if rnd % 2 == 0 else list(scripts)[::-1]
                 for name in names:
                     server, script, _ = scripts[name]
+                    cpu = cpu_seconds(server.proc.pid)
                     r = wrk(script, server.base_url, args.seconds)
+                    r["cpu"] = (cpu_seconds(server.proc.pid) - cpu) * 1e3 / max(1.0, r["rps"] * args.seconds)
                     results[name].append(r)
                     print(f"round {rnd + 1} {name:25} {r['rps']:8.0f} req/s  p50 {r['p50']:7.2f} ms  "
-                          f"p99 {r['p99']:7.2f} ms  errors {r['errors']}", flush=True)
-            med = {n: {k: statistics.median(x[k] for x in rs) for k in ("rps", "p50", "p99")} for n, rs in results.items()}
+                          f"p99 {r['p99']:7.2f} ms  CPU {r['cpu']:6.2f} ms/req  errors {r['errors']}  "
+                          f"load {os.getloadavg()[0]:.2f}", flush=True)
+            med = {n: {k: statistics.median(x[k] for x in rs) for k in ("rps", "p50", "p99", "cpu")}
+                   for n, rs in results.items()}
             print("medians:")
             for name, m in med.items():
-                print(f"  {name:25} {m['rps']:8.0f} req/s  p50 {m['p50']:7.2f} ms  p99 {m['p99']:7.2f} ms")
+                print(f"  {name:25} {m['rps']:8.0f} req/s  p50 {m['p50']:7.2f} ms  p99 {m['p99']:7.2f} ms  "
+                      f"CPU {m['cpu']:6.2f} ms/req (server and its executors)")
             page = med["page kgpub"]
             ratio = med["turtle kgpub"]["p50"] / med["turtle oxigraph DESCRIBE"]["p50"]
             print(f"pages: p50 {page['p50']:.2f} ms (target <= 20), p99 {page['p99']:.2f} ms (target <= 100)")

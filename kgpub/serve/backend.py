@@ -35,8 +35,10 @@ GRAPH_MEDIA = ("text/turtle", "application/n-triples", "application/n-quads",
 class QueryBackend(Protocol):
     """Runs one read-only SPARQL query over the served dataset (default graph = union of graphs)."""
 
-    async def run(self, query: str, media_type: str, *, timeout: float | None = None) -> bytes:
-        """The whole serialised answer in ``media_type``; raises :class:`QueryFailed`."""
+    async def run(self, query: str, media_type: str, *, timeout: float | None = None,
+                  prefixes: dict[str, str] | None = None) -> bytes:
+        """The whole serialised answer in ``media_type`` (a graph in Turtle or RDF/XML with
+        ``prefixes``); raises :class:`QueryFailed`."""
         ...
 
 
@@ -47,7 +49,7 @@ class LocalBackend:
         self.store = store
         self.base_iri = base_iri
 
-    def run_sync(self, query: str, media_type: str) -> bytes:
+    def run_sync(self, query: str, media_type: str, prefixes: dict[str, str] | None = None) -> bytes:
         try:
             result = self.store.query(query, base_iri=self.base_iri, use_default_graph_as_union=True)
             fmt = (ox.QueryResultsFormat.from_media_type(media_type)
@@ -55,12 +57,15 @@ class LocalBackend:
                    else ox.RdfFormat.from_media_type(media_type))
             if fmt is None:
                 raise QueryFailed(f"no serialisation to {media_type} for this query", status=406)
+            if prefixes and fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
+                return ox.serialize(result, format=fmt, prefixes=prefixes)
             return result.serialize(format=fmt)
         except SyntaxError as error:
             raise QueryFailed(f"query syntax: {error}") from error
 
-    async def run(self, query: str, media_type: str, *, timeout: float | None = None) -> bytes:
-        task = asyncio.to_thread(self.run_sync, query, media_type)
+    async def run(self, query: str, media_type: str, *, timeout: float | None = None,
+                  prefixes: dict[str, str] | None = None) -> bytes:
+        task = asyncio.to_thread(self.run_sync, query, media_type, prefixes)
         try:
             return await asyncio.wait_for(task, timeout)
         except asyncio.TimeoutError as error:

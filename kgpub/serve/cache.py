@@ -34,7 +34,8 @@ class Cached:
 def job_key(job: dict) -> tuple:
     """What a query job's answer depends on (the store aside)."""
     return (job["text"], job.get("accept"), job.get("format"), job.get("base_iri"),
-            tuple(job.get("default_graphs") or ()), tuple(job.get("named_graphs") or ()))
+            tuple(job.get("default_graphs") or ()), tuple(job.get("named_graphs") or ()),
+            tuple((job.get("prefixes") or {}).items()))
 
 
 class ResultCache:

@@ -11,7 +11,7 @@ loopback) unless federation or LOAD is allowed, so a query that slipped past the
 needs more fails with an allocation error (the process aborts and the pool says why).
 
 Wire format, both ways: frames of ``kind`` (1 byte) + length (4 bytes, big endian) + payload.
-Jobs are ``J`` frames (JSON).  Answers: ``A`` (a whole answer: JSON head with status, media type
+Jobs are ``J`` frames (JSON; ``prefixes``, optional: the prefixes of a graph in Turtle or RDF/XML).  Answers: ``A`` (a whole answer: JSON head with status, media type
 and ``cut``, the note of an answer that stopped early or null; a line feed; the body); or, for a
 large one, ``H`` (JSON: status, media type, ``close``: what completes the document if this
 process is ended mid-answer, or null where nothing can), then ``D`` chunks, each ending at a row
@@ -250,7 +250,8 @@ class Executor:
             answer = Answer(out, media, job["stream_after"], boundary, _graph_close(name, note, _KILLED))
             stop = _Stop(answer, job)
             try:
-                serialize(stop.rows_of(result), answer, PYOX_FORMATS[name])
+                serialize(stop.rows_of(result), answer, PYOX_FORMATS[name],
+                          prefixes=job.get("prefixes") if name in ("turtle", "rdfxml") else None)
             except (OSError, ValueError) as error:
                 if not answer.started:
                     return fail(out, 500, f"store error: {error}")

@@ -433,10 +433,13 @@ class PoolBackend:
             return
         self._writer = await self._spawn(True)
 
-    async def run(self, query: str, media_type: str, *, timeout: float | None = None) -> bytes:
+    async def run(self, query: str, media_type: str, *, timeout: float | None = None,
+                  prefixes: dict[str, str] | None = None) -> bytes:
         """The contract of :class:`QueryBackend`: the whole answer to ``query`` in ``media_type``."""
-        reply = await self.execute({"op": "query", "text": query, "format": media_type, "accept": media_type},
-                                   timeout)
+        job = {"op": "query", "text": query, "format": media_type, "accept": media_type}
+        if prefixes:
+            job["prefixes"] = prefixes
+        reply = await self.execute(job, timeout)
         if reply.status >= 300:
             raise QueryFailed(reply.head.decode("utf-8", "replace"), status=reply.status)
         if reply.rest is None:

@@ -134,8 +134,8 @@ class SiteWriter:
         folder = self.folder(href)
         if folder is None:
             return
-        triples = await self.pages.triples(iri)
-        found = await self.pages.resource(iri, 1, href=self.links, triples=triples)
+        triples = await self.pages.triples(iri)  # the description, for its files (page.rq has no labels)
+        found = await self.pages.resource(iri, 1, href=self.links)
         if found is None:
             return
         body, described = found

@@ -24,6 +24,21 @@ class Format:
     def media_types(self) -> tuple[str, ...]:
         return (self.media_type, *self.also)
 
+    @property
+    def prefixed(self) -> bool:
+        """Whether a description in this format is written with kgpub's prefixes."""
+        return self.name in ("turtle", "rdfxml")
+
+    def empty(self, data: bytes) -> bool:
+        """Whether ``data``, a graph pyoxigraph serialised in this format, holds no triple (Turtle
+        and N-Triples: nothing, prefixes included; JSON-LD ``[]``; RDF/XML no element inside
+        ``rdf:RDF``: the XML declaration and its two tags only)."""
+        if self.name == "jsonld":
+            return len(data) < 16 and data.strip() in (b"", b"[]", b"{}")
+        if self.name == "rdfxml":
+            return data.count(b"<", 0, 4096) <= 3 and len(data) < 4096
+        return not data or data.isspace()
+
 
 HTML = Format("html", "text/html", ".html", "HTML", ("application/xhtml+xml",))
 TURTLE = Format("turtle", "text/turtle", ".ttl", "Turtle", ("application/x-turtle", "text/n3"))

@@ -23,7 +23,7 @@ from .examples import EXAMPLES_PATH, Example, examples_graph, load_examples
 from .formats import FORMATS, HTML, RDF_FORMATS, Format
 from .locations import Locations
 from .search import LabelIndex
-from .views import Facts, Link, ResourceView, ViewBuilder, neighbours
+from .views import Facts, Link, ResourceView, ViewBuilder
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC_PATH = "/-/static/"
@@ -33,6 +33,8 @@ QUERY_PATH = "/sparql"
 VALIDATION_PATH = "/-/validation"
 _OWL = "http://www.w3.org/2002/07/owl#"
 _ONTOLOGY_TERMS = ("Class", "ObjectProperty", "DatatypeProperty", "AnnotationProperty")
+_COUNTS = "urn:kgpub:counts"  #: the subject of the counts in the page query's answer (``page.rq``)
+_COUNT_NAMES = ("instances", "uses", "graph")
 
 
 @dataclass(frozen=True)
@@ -77,8 +79,12 @@ class Pages:
         self.settings = settings
         self.sparql = sparql.Sparql(backend, timeout=settings.timeout)
         self.locations = Locations.for_base(settings.base_iri, settings.public_url)
+        # Templates are compiled once: no check of their files per page (auto_reload), and each
+        # looked up once (self._templates), not through the loader at every render.
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                                      undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                                      undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                                      auto_reload=False, cache_size=-1)
+        self._templates: dict[str, jinja2.Template] = {}
         self.query_path = QUERY_PATH if settings.endpoint else None
         rdf = {f.name: (EXAMPLES_PATH + f.extension if settings.static else f"{EXAMPLES_PATH}?format={f.name}")
                for f in RDF_FORMATS}
@@ -109,17 +115,20 @@ class Pages:
         return await self.sparql.triples(self._description_query(iri))
 
     async def description(self, iri: str, fmt: Format) -> bytes | None:
-        """The description of ``iri`` serialised as ``fmt`` (an RDF format); None when it has none."""
-        triples = await self.triples(iri)
-        if not triples:
-            return None
-        this = ox.NamedNode(iri)
-        return serialise(sorted(triples, key=lambda t: t.subject != this), fmt)
+        """The description of ``iri`` serialised as ``fmt`` (an RDF format) where the query runs
+        (by pyoxigraph, with kgpub's prefixes in Turtle and RDF/XML), never parsed here; None
+        when it has none.  The resource's own triples come first (the first branch of the query)."""
+        prefixes = PREFIXES if fmt.prefixed else None
+        data = await self.sparql.serialised(self._description_query(iri), fmt.media_type, prefixes=prefixes)
+        return None if fmt.empty(data) else data
 
     # -- HTML pages ----------------------------------------------------------------------
 
     def render(self, template: str, **context) -> str:
-        return self.env.get_template(template).render(**context)
+        compiled = self._templates.get(template)
+        if compiled is None:
+            compiled = self._templates[template] = self.env.get_template(template)
+        return compiled.render(**context)
 
     async def site_url(self) -> str | None:
         """The garden's site: the setting, else the build dataset's homepage (not the whole
@@ -138,21 +147,31 @@ class Pages:
             self._datasets = datasets
         return self._datasets
 
+    async def page_data(self, iri: str) -> tuple[list[ox.Triple], dict[str, int]]:
+        """The answer of the page query (``page.rq``; the ontology IRI: its description and
+        the counts): the triples the page shows, and its counts."""
+        if iri == ONTOLOGY_IRI:
+            triples, counts = await asyncio.gather(self.triples(iri), self.counts(iri))
+            return triples, counts
+        counts = dict.fromkeys(_COUNT_NAMES, 0)
+        shown = []
+        for t in await self.sparql.triples(sparql.bind("page", iri)):
+            if t.subject.value == _COUNTS:
+                counts[t.predicate.value.rpartition(":")[2]] = int(t.object.value)
+            else:
+                shown.append(t)
+        return shown, counts
+
     async def resource_view(self, iri: str, triples: list[ox.Triple]) -> ResourceView:
-        names = neighbours(triples, iri)
-        facts = Facts(await self.sparql.select(sparql.bind_many("facts", names))) if names else Facts()
+        facts = Facts((await self.labels()).names)
         return ViewBuilder(self.locations, facts, site_url=await self.site_url()).build(iri, triples)
 
-    async def resource(self, iri: str, page: int = 1, href: "PageLinks | None" = None,
-                       triples: list[ox.Triple] | None = None) -> tuple[str, bool] | None:
+    async def resource(self, iri: str, page: int = 1, href: "PageLinks | None" = None) -> tuple[str, bool] | None:
         """The HTML page of ``iri`` and whether it has a description in RDF (a class known only by
-        its instances has none); None when the store knows nothing of it.  ``triples``: its
-        description, when the caller has it already."""
+        its instances has none); None when the store knows nothing of it."""
         links = href or PageLinks(self.locations)
-        if triples is None:
-            triples, counts = await asyncio.gather(self.triples(iri), self.counts(iri))
-        else:
-            counts = await self.counts(iri)
+        triples, counts = await self.page_data(iri)
+        described = bool(triples) or counts["graph"] > 0
         if not triples and not any(counts.values()):
             return None
         view = await self.resource_view(iri, triples)
@@ -169,13 +188,13 @@ class Pages:
                          for p in [t.object] if t.predicate.value == str(KGO) + "sourcePath"), None)
             report = (await self.validation()).get(path, []) if path else []
         return self.render(
-            "resource.html", described=bool(triples), view=view, counts=counts, instances=instances, page=page, pages=pages,
+            "resource.html", described=described, view=view, counts=counts, instances=instances, page=page, pages=pages,
             term=term, local=self.locations.is_local(iri), links=links, report=report,
             ontology=await self.ontology_terms() if iri == ONTOLOGY_IRI else None,
-            formats=[(f, links.format(iri, f)) for f in (FORMATS if triples else (HTML,))],
+            formats=[(f, links.format(iri, f)) for f in (FORMATS if described else (HTML,))],
             query_href=f"{self.query_path}?" + urlencode({"edit": _describe_query(iri)}) if self.query_path else None,
             page_href=lambda n: links.page(iri, n),
-        ), bool(triples)
+        ), described
 
     async def counts(self, iri: str) -> dict[str, int]:
         rows = await self.sparql.select(sparql.bind("counts", iri))
@@ -242,7 +261,7 @@ class Pages:
         async with self._lock:
             if self._labels is None:
                 rows = await self.sparql.select(sparql.text("labels"))
-                self._labels = LabelIndex([(r["s"].value, r["label"].value) for r in rows])
+                self._labels = LabelIndex([(r["s"].value, r["label"].value, int(r["rank"].value)) for r in rows])
             return self._labels
 
     async def search(self, text: str) -> str:

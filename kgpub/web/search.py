@@ -1,7 +1,9 @@
-"""Search by label prefix: a sorted array of lower-cased labels, searched by bisection.
+"""The label index of the served store: search by label prefix, and the name of every IRI a page links to.
 
-Built once from every ``rdfs:label`` (PrimeKG's 130k nodes take well under a second to index);
-a lookup is two bisections and a slice, whatever the size of the store.
+Built once from every label (``labels.rq``: rdfs:label, skos:prefLabel, titles; PrimeKG's 130k
+nodes take about a second to index).  A prefix lookup is two bisections and a slice, whatever
+the size of the store; a name is a dictionary lookup, so a page names its neighbours without a
+join in its query.
 """
 
 from __future__ import annotations
@@ -17,14 +19,24 @@ class Hit:
 
 
 class LabelIndex:
-    def __init__(self, pairs: list[tuple[str, str]]):
-        """``pairs``: (iri, label)."""
-        rows = sorted((label.casefold(), label, iri) for iri, label in pairs)
-        self._keys = [key for key, _, _ in rows]
-        self._hits = [Hit(iri, label) for _, label, iri in rows]
+    def __init__(self, rows: list[tuple[str, str, int]]):
+        """``rows``: (iri, label, rank); an IRI's name is its label of lowest rank."""
+        ordered = sorted((label.casefold(), label, iri) for iri, label, _ in rows)
+        self._keys = [key for key, _, _ in ordered]
+        self._hits = [Hit(iri, label) for _, label, iri in ordered]
+        names: dict[str, tuple[int, str]] = {}
+        for iri, label, rank in rows:
+            known = names.get(iri)
+            if known is None or (rank, label) < known:
+                names[iri] = (rank, label)
+        self.names: dict[str, str] = {iri: label for iri, (_, label) in names.items()}
 
     def __len__(self) -> int:
         return len(self._keys)
+
+    def name(self, iri: str) -> str | None:
+        """The label a page shows for ``iri``, or None."""
+        return self.names.get(iri)
 
     def prefix(self, text: str, limit: int = 50) -> tuple[list[Hit], bool]:
         """Resources whose label starts with ``text`` (case-insensitive), in label order,
@@ -39,3 +51,12 @@ class LabelIndex:
                 break
             hits.append(self._hits[i])
         return hits[:limit], len(hits) > limit
+
+    def by_prefix(self, length: int) -> dict[str, list[Hit]]:
+        """Every label grouped by its first ``length`` characters (case-folded), in label order:
+        the static site's search files."""
+        groups: dict[str, list[Hit]] = {}
+        for key, hit in zip(self._keys, self._hits):
+            if key.strip():
+                groups.setdefault(key[:length], []).append(hit)
+        return groups

@@ -38,11 +38,6 @@ def bind(name: str, iri: str) -> str:
     return text(name).replace(THIS, term(iri))
 
 
-def bind_many(name: str, iris: list[str]) -> str:
-    """The query with one VALUES row per IRI in place of the placeholder row."""
-    return text(name).replace(THIS, " ".join(term(i) for i in iris))
-
-
 class Sparql:
     """Runs page queries on a backend and parses their answers."""
 
@@ -58,5 +53,6 @@ class Sparql:
         data = await self.backend.run(query, _NT, timeout=self.timeout)
         return [quad.triple for quad in ox.parse(data, ox.RdfFormat.N_TRIPLES)]
 
-    async def serialised(self, query: str, media_type: str) -> bytes:
-        return await self.backend.run(query, media_type, timeout=self.timeout)
+    async def serialised(self, query: str, media_type: str, *, prefixes: dict[str, str] | None = None) -> bytes:
+        """The answer to a CONSTRUCT as the backend serialises it (Turtle and RDF/XML with ``prefixes``)."""
+        return await self.backend.run(query, media_type, timeout=self.timeout, prefixes=prefixes)

@@ -1,18 +1,21 @@
-"""What a resource page shows, built from the resource's description and the facts of its neighbours.
+"""What a resource page shows, built from the answer of its page query and the names of its neighbours.
 
-:func:`resource_view` takes the triples of ``describe.rq`` (the same description served as
-Turtle) and the labels, types and note fields of every IRI the page links to, and groups them:
-label, types, definition, identifiers, literal properties, outgoing and incoming edges with the
-note text, evidence and source line of their axioms, and the notes the resource comes from.
+:class:`ViewBuilder` takes the triples of ``page.rq`` (the resource's description, the source
+path and permalink of its notes) and the names of every IRI the page links to (the server's label
+index), and groups them: label, types, definition, identifiers, literal properties, outgoing and
+incoming edges with the note text, evidence and source line of their axioms, and the notes the
+resource comes from.  Each :class:`Link` renders itself once (:attr:`Link.html`), escaped.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pyoxigraph as ox
+from markupsafe import Markup, escape
 
 from . import display
 from .locations import Locations
@@ -20,6 +23,8 @@ from .locations import Locations
 _OWL = "http://www.w3.org/2002/07/owl#"
 _SOURCE, _PROPERTY, _TARGET = (ox.NamedNode(_OWL + n) for n in ("annotatedSource", "annotatedProperty", "annotatedTarget"))
 _BIOREGISTRY = "https://bioregistry.io/"
+#: The roles of the triples a page keeps as facts of their subjects (names, note fields).
+_FACTS = frozenset({"label", "source-path", "permalink"})
 #: Most edges shown per direction; a page links to the query page for the rest.
 EDGE_LIMIT = 200
 
@@ -30,6 +35,13 @@ class Link:
     href: str
     label: str
     external: bool = False  # a resolver or other site, not a page of this one
+
+    @cached_property
+    def html(self) -> Markup:
+        """The link as HTML, every part escaped (what the ``link`` macro of the templates shows)."""
+        if self.external:
+            return Markup('<a class="ext" href="%s" rel="external">%s</a>') % (self.href, self.label)
+        return Markup('<a href="%s" title="%s">%s</a>') % (self.href, self.iri, self.label)
 
 
 @dataclass(frozen=True)
@@ -82,36 +94,28 @@ class ResourceView:
 
 
 class Facts:
-    """Labels, types and note fields of the IRIs a page links to (answers of ``facts.rq``)."""
+    """What a page knows of the IRIs it links to: their names (``names``: the label index), the
+    labels in its own description, and the note fields (source path, permalink) of its query."""
 
-    def __init__(self, rows: list[ox.QuerySolution] = ()):
+    def __init__(self, names: Mapping[str, str] | None = None):
+        self.names: Mapping[str, str] = names if names is not None else {}
         self.values: dict[str, dict[str, list[ox.Term]]] = defaultdict(lambda: defaultdict(list))
-        for row in rows:
-            self.values[row["s"].value][row["p"].value].append(row["o"])
 
     def add(self, subject: str, predicate: str, obj: ox.Term) -> None:
         if obj not in self.values[subject][predicate]:
             self.values[subject][predicate].append(obj)
 
     def first(self, iri: str, predicates: Sequence[str]) -> str | None:
-        fields = self.values.get(iri, {})
+        fields = self.values.get(iri)
+        if not fields:
+            return None
         for p in predicates:
             for value in fields.get(p, ()):
                 return value.value
         return None
 
     def label(self, iri: str) -> str | None:
-        return self.first(iri, display.predicates("label"))
-
-
-def neighbours(triples: list[ox.Triple], iri: str) -> list[str]:
-    """The IRIs a page about ``iri`` links to, whose facts it needs."""
-    seen: dict[str, None] = {}
-    for t in triples:
-        for term in (t.subject, t.predicate, t.object):
-            if isinstance(term, ox.NamedNode) and term.value != iri:
-                seen[term.value] = None
-    return list(seen)
+        return self.names.get(iri) or self.first(iri, display.predicates("label"))
 
 
 class ViewBuilder:
@@ -119,10 +123,14 @@ class ViewBuilder:
         self.locations = locations
         self.facts = facts
         self.site_url = site_url
+        self._links: dict[str, Link] = {}
 
     def link(self, iri: str) -> Link:
-        label = self.facts.label(iri) or display.curie(iri)
-        return Link(iri, self.locations.href(iri), label)
+        """The link to ``iri``'s page, made once per page (a predicate is linked from every edge)."""
+        made = self._links.get(iri)
+        if made is None:
+            made = self._links[iri] = Link(iri, self.locations.href(iri), self.facts.label(iri) or display.curie(iri))
+        return made
 
     def literal(self, term: ox.Literal) -> Value:
         return Value(term.value, datatype=display.datatype_label(term), language=term.language)
@@ -150,7 +158,7 @@ class ViewBuilder:
         for t in triples:
             if isinstance(t.subject, ox.BlankNode):
                 blanks[t.subject].append(t)
-            if isinstance(t.subject, ox.NamedNode) and display.role(t.predicate.value) == "label":
+            elif display.role(t.predicate.value) in _FACTS:
                 self.facts.add(t.subject.value, t.predicate.value, t.object)
         axioms = _axioms(blanks)
         own = sorted((t for t in triples if t.subject == this), key=_order)
