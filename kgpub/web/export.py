@@ -30,7 +30,8 @@ from .app import STATIC, content_security_policy
 from .examples import EXAMPLES_PATH
 from .formats import HTML, RDF_FORMATS, Format
 from .locations import Locations
-from .pages import DOWNLOAD_PATH, QUERY_PATH, VALIDATION_PATH, PageLinks, Pages, PagesSettings, serialise
+from .pages import (DOWNLOAD_PATH, QUERY_PATH, SEARCH_INDEX_PATH, SEARCH_PATH, VALIDATION_PATH, PageLinks, Pages,
+                    PagesSettings, serialise)
 from .schemaorg import note_snippets
 
 HOSTS = Path(__file__).resolve().parent / "hosts"
@@ -167,6 +168,10 @@ class SiteWriter:
         if pages.query_path:
             self.write_page(QUERY_PATH, pages.query_page())
         self.write_page(VALIDATION_PATH, await pages.validation_page())
+        self.write_page(SEARCH_PATH, pages.search_page())
+        search = self.out / SEARCH_INDEX_PATH.strip("/")
+        for name, data in (await pages.search_files()).items():
+            self.write(search / name, data)
         for file in await pages.validation():
             self.write_page(f"{VALIDATION_PATH}/{file}", await pages.validation_page(file))
 

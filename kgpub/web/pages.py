@@ -29,6 +29,8 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC_PATH = "/-/static/"
 DOWNLOAD_PATH = "/-/download/"
 SEARCH_PATH = "/-/search"
+SEARCH_INDEX_PATH = "/-/search/prefix/"  #: the static site's label files (:meth:`Pages.search_files`)
+SEARCH_PREFIX = 2  #: characters of a case-folded label that name its file
 QUERY_PATH = "/sparql"
 VALIDATION_PATH = "/-/validation"
 _OWL = "http://www.w3.org/2002/07/owl#"
@@ -88,7 +90,7 @@ class Pages:
         self.query_path = QUERY_PATH if settings.endpoint else None
         rdf = {f.name: (EXAMPLES_PATH + f.extension if settings.static else f"{EXAMPLES_PATH}?format={f.name}")
                for f in RDF_FORMATS}
-        self.env.globals.update(static=STATIC_PATH, search_path=None if settings.static else SEARCH_PATH,
+        self.env.globals.update(static=STATIC_PATH, search_path=SEARCH_PATH,
                                 endpoint=settings.endpoint, query_path=self.query_path, examples_rdf=rdf,
                                 examples_path=EXAMPLES_PATH, ontology_path="/ontology",
                                 validation_path=VALIDATION_PATH, mount=self.locations.mount,
@@ -268,6 +270,20 @@ class Pages:
         hits, more = (await self.labels()).prefix(text) if text else ([], False)
         links = [Link(h.iri, self.locations.href(h.iri), h.label) for h in hits]
         return self.render("search.html", q=text, hits=links, more=more)
+
+    async def search_files(self) -> dict[str, bytes]:
+        """The static site's search: file name (under ``SEARCH_INDEX_PATH``) -> JSON of every label
+        whose case-folded form starts with the same ``SEARCH_PREFIX`` characters, as
+        ``[folded, label, href, iri]`` rows in label order (read by ``static/search.js``)."""
+        href = self.locations.href
+        return {key.encode("utf-8").hex() + ".json":
+                json.dumps([[h.label.casefold(), h.label, href(h.iri), h.iri] for h in hits],
+                           ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+                for key, hits in (await self.labels()).by_prefix(SEARCH_PREFIX).items()}
+
+    def search_page(self) -> str:
+        """The static site's search page (its script reads the files of :meth:`search_files`)."""
+        return self.render("search_static.html", index=SEARCH_INDEX_PATH, limit=50)
 
     async def search_json(self, text: str) -> list[dict]:
         hits, _ = (await self.labels()).prefix(text, limit=20)

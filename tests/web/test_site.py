@@ -47,7 +47,7 @@ def test_the_page_is_the_servers_page_with_file_links(site):
     assert "<h1>AKT1</h1>" in page or ">AKT1<" in page
     assert 'href="/kg/garden/dev_admin/gene/akt1.ttl"' in page
     assert 'href="/kg/garden/dev_admin/gene/akt1.jsonld"' in page
-    assert "?format=" not in page and "/-/search" not in page
+    assert "?format=" not in page and 'action="/-/search"' in page  # the static search page
     assert "https://www.ncbi.nlm.nih.gov/gene/207" in page  # identifiers as on the server
 
 
@@ -159,3 +159,15 @@ def test_a_resource_whose_query_fails_is_reported_and_the_rest_written(web_store
     assert report.problems == ["/kg/garden/dev_admin/gene/akt1: query timed out; skipped"]
     assert not (out / AKT1_FILES).exists()
     assert (out / "kg/garden/dev_admin/gene/foxo1/index.html").is_file()
+
+
+def test_search_files_split_labels_by_prefix(site):
+    entries = json.loads((site / "-/search/prefix" / ("ak".encode("utf-8").hex() + ".json")).read_text(encoding="utf-8"))
+    assert ["akt1", "AKT1", "/" + AKT1_FILES.as_posix(), AKT1] in entries
+    assert all(folded.startswith("ak") for folded, *_ in entries)
+    assert [e[0] for e in entries] == sorted(e[0] for e in entries)
+    hostile = json.loads((site / "-/search/prefix" / ("<s".encode("utf-8").hex() + ".json")).read_text(encoding="utf-8"))
+    assert {e[1] for e in hostile} == {XSS_LABEL}  # JSON text: the script shows it with textContent
+    page = (site / "-/search/index.html").read_text(encoding="utf-8")
+    assert 'data-index="/-/search/prefix/"' in page and 'src="/-/static/search.js"' in page
+    assert (site / "-/static/search.js").is_file()
