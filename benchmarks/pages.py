@@ -33,6 +33,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from urllib.parse import quote
 
@@ -72,18 +73,44 @@ def wrk(script: Path, url: str, seconds: int) -> dict:
             "errors": (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, sockets.groups())) if sockets else 0)}
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of a server process and all its children (front ends, executors)."""
-    try:
-        root = psutil.Process(pid)
-        total = 0.0
-        for proc in [root, *root.children(recursive=True)]:
-            with contextlib.suppress(psutil.NoSuchProcess):
-                t = proc.cpu_times()
-                total += t.user + t.system
-        return total
-    except psutil.NoSuchProcess:
-        return 0.0
+class CpuMeter:
+    """User + system CPU of a server process and all its children (front ends, executors) while
+    it is loaded: sampled every 0.2 s, so an executor that ends mid-run (replaced, retired)
+    still counts up to its last sample."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.first: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> None:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            root = psutil.Process(self.pid)
+            for proc in [root, *root.children(recursive=True)]:
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    t = proc.cpu_times()
+                    self.first.setdefault(proc.pid, t.user + t.system)
+                    self.last[proc.pid] = t.user + t.system
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.2):
+            self._sample()
+
+    def __enter__(self) -> "CpuMeter":
+        self._sample()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.last[pid] - first for pid, first in self.first.items())
 
 
 def select(base: str, query: str) -> list[str]:
@@ -111,6 +138,7 @@ def main() -> None:
     parser.add_argument("--dist", type=Path, required=True)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=20, help="Seconds of unrecorded load per script first.")
     parser.add_argument("--sample", type=int, default=400)
     parser.add_argument("--cache-mb", type=int, default=64,
                         help="kgpub serve's answer cache (0: every answer computed; the sample is cycled through)")
@@ -151,14 +179,19 @@ def main() -> None:
             }
             for _, script, text in scripts.values():
                 script.write_text(text)
+            # Every front end builds its label index on its first page (seconds on this build): one
+            # unrecorded pass of each script first, so the rounds measure the steady state.
+            for name, (server, script, _) in scripts.items():
+                r = wrk(script, server.base_url, args.warmup)
+                print(f"warm-up {name:25} {r['rps']:8.0f} req/s  errors {r['errors']}", flush=True)
             results: dict[str, list[dict]] = {name: [] for name in scripts}
             for rnd in range(args.rounds):
                 names = list(scripts) if rnd % 2 == 0 else list(scripts)[::-1]
                 for name in names:
                     server, script, _ = scripts[name]
-                    cpu = cpu_seconds(server.proc.pid)
-                    r = wrk(script, server.base_url, args.seconds)
-                    r["cpu"] = (cpu_seconds(server.proc.pid) - cpu) * 1e3 / max(1.0, r["rps"] * args.seconds)
+                    with CpuMeter(server.proc.pid) as meter:
+                        r = wrk(script, server.base_url, args.seconds)
+                    r["cpu"] = meter.seconds * 1e3 / max(1.0, r["rps"] * args.seconds)
                     results[name].append(r)
                     print(f"round {rnd + 1} {name:25} {r['rps']:8.0f} req/s  p50 {r['p50']:7.2f} ms  "
                           f"p99 {r['p99']:7.2f} ms  CPU {r['cpu']:6.2f} ms/req  errors {r['errors']}  "

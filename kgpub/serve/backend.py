@@ -35,6 +35,11 @@ GRAPH_MEDIA = ("text/turtle", "application/n-triples", "application/n-quads",
 class QueryBackend(Protocol):
     """Runs one read-only SPARQL query over the served dataset (default graph = union of graphs)."""
 
+    @property
+    def generation(self) -> int:
+        """How many times the dataset changed since the start (what was computed from it before is stale)."""
+        ...
+
     async def run(self, query: str, media_type: str, *, timeout: float | None = None,
                   prefixes: dict[str, str] | None = None) -> bytes:
         """The whole serialised answer in ``media_type`` (a graph in Turtle or RDF/XML with
@@ -48,6 +53,7 @@ class LocalBackend:
     def __init__(self, store: ox.Store, *, base_iri: str | None = None):
         self.store = store
         self.base_iri = base_iri
+        self.generation = 0  # counted by whoever changes the store (nothing does during a static export)
 
     def run_sync(self, query: str, media_type: str, prefixes: dict[str, str] | None = None) -> bytes:
         try:

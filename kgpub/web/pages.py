@@ -96,6 +96,7 @@ class Pages:
                                 validation_path=VALIDATION_PATH, mount=self.locations.mount,
                                 base_iri=settings.base_iri, kgo=str(KGO))
         self._labels: LabelIndex | None = None
+        self._labels_of = -1  #: the backend's generation the label index was built from
         self._overview: Overview | None = None
         self._datasets: dict[str, dict[str, list[ox.Term]]] | None = None
         self._validation: dict[str, list[dict]] | None = None
@@ -261,9 +262,11 @@ class Pages:
 
     async def labels(self) -> LabelIndex:
         async with self._lock:
-            if self._labels is None:
+            generation = self.sparql.backend.generation
+            if self._labels is None or self._labels_of != generation:  # built anew after an update or a reload
                 rows = await self.sparql.select(sparql.text("labels"))
                 self._labels = LabelIndex([(r["s"].value, r["label"].value, int(r["rank"].value)) for r in rows])
+                self._labels_of = generation
             return self._labels
 
     async def search(self, text: str) -> str:

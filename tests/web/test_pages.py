@@ -79,3 +79,27 @@ def test_search_by_label_prefix(client):
     assert {"iri": AKT1, "label": "AKT1", "href": "/kg/garden/dev_admin/gene/akt1"} in hits
     hostile = client.get("/-/search", params={"q": "<script"})
     assert XSS_LABEL not in hostile.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in hostile.text
+
+
+def test_pages_name_neighbours_from_the_label_index_built_anew_after_a_change(web_dist):
+    from kgpub.serve.backend import LocalBackend
+    from kgpub.web.app import create_pages_app
+    from kgpub.web.pages import PagesSettings
+
+    from conftest import BASE
+
+    store = ox.Store()
+    store.bulk_load(path=str(web_dist / "kg.nq"), format=ox.RdfFormat.N_QUADS)
+    backend = LocalBackend(store)
+    client = TestClient(create_pages_app(backend, PagesSettings(BASE, dist=web_dist)))
+    pten = BASE + "garden/dev_admin/gene/pten"
+    link = f'<a href="/kg/garden/dev_admin/gene/pten" title="{pten}">'
+    page = client.get("/kg/garden/dev_admin/gene/akt1", headers={"Accept": "text/html"}).text
+    assert link + "PTEN</a>" in page
+    store.update(f'DELETE {{ GRAPH ?g {{ <{pten}> <http://www.w3.org/2000/01/rdf-schema#label> ?l }} }} '
+                 f'INSERT {{ GRAPH ?g {{ <{pten}> <http://www.w3.org/2000/01/rdf-schema#label> "PTEN renamed" }} }} '
+                 f'WHERE {{ GRAPH ?g {{ <{pten}> <http://www.w3.org/2000/01/rdf-schema#label> ?l }} }}')
+    assert link + "PTEN</a>" in client.get("/kg/garden/dev_admin/gene/akt1", headers={"Accept": "text/html"}).text
+    backend.generation += 1  # what the server's pool does at an update or a reload
+    page = client.get("/kg/garden/dev_admin/gene/akt1", headers={"Accept": "text/html"}).text
+    assert link + "PTEN renamed</a>" in page and link + "PTEN</a>" not in page
