@@ -264,8 +264,8 @@ class Pages:
         async with self._lock:
             generation = self.sparql.backend.generation
             if self._labels is None or self._labels_of != generation:  # built anew after an update or a reload
-                rows = await self.sparql.select(sparql.text("labels"))
-                self._labels = LabelIndex([(r["s"].value, r["label"].value, int(r["rank"].value)) for r in rows])
+                rows = await self.sparql.rows(sparql.text("labels"))  # ?s ?label ?rank
+                self._labels = LabelIndex([(s.value, label.value, int(rank.value)) for s, label, rank in rows])
                 self._labels_of = generation
             return self._labels
 

