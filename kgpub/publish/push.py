@@ -221,20 +221,8 @@ class Pusher:
         t0 = time.monotonic()
         where = (f"a batch of {len(batch)} graphs ({batch[0].entry.iri}"
                  + (f" ... {batch[-1].entry.iri}" if len(batch) > 1 else "") + ")")
-        for attempt in range(1, self.attempts + 1):
-            try:
-                self.store.update(text)
-                break
-            except EndpointError as error:
-                if not error.retryable:
-                    raise PushError(f"{self.store.name}: pushing {where} failed, "
-                                    f"their previous versions are unchanged: {error}") from None
-                if attempt == self.attempts:
-                    raise PushError(f"{self.store.name}: pushing {where} failed after {attempt} attempts, "
-                                    f"their previous versions are unchanged: {error}") from None
-                delay = self.backoff * 2 ** (attempt - 1)
-                log.warning("%s: %s; sending %s again in %.1f s", self.store.name, error, where, delay)
-                self.sleep(delay)
+        attempt = self._send(lambda: self.store.update(text), f"pushing {where}",
+                             "their previous versions are unchanged", "their previous versions are unchanged")
         seconds = (time.monotonic() - t0) / len(batch)
         for graph in batch:
             if self.on_chunk is not None:
@@ -249,28 +237,37 @@ class Pusher:
         t0 = time.monotonic()
         entries = [entry for entry, _ in sized]
         where = f"{entries[0].iri}" + (f" ... {entries[-1].iri} ({len(entries)} graphs)" if len(entries) > 1 else "")
-        for attempt in range(1, self.attempts + 1):
-            try:
-                if attempt > 1 and self._recorded(entries, state_graph):
-                    break  # the previous attempt went through; only its answer was lost
-                self.store.add_nquads(body())
-                break
-            except EndpointError as error:
-                if not error.retryable:
-                    raise PushError(f"{self.store.name}: uploading {where} failed, nothing of it was added: "
-                                    f"{error}") from None
-                if attempt == self.attempts:
-                    raise PushError(f"{self.store.name}: uploading {where} failed after {attempt} attempts "
-                                    f"(an upload is all or nothing: the next push sends what is not recorded): "
-                                    f"{error}") from None
-                delay = self.backoff * 2 ** (attempt - 1)
-                log.warning("%s: %s; uploading %s again in %.1f s", self.store.name, error, where, delay)
-                self.sleep(delay)
+        attempt = self._send(lambda: self.store.add_nquads(body()), f"uploading {where}", "nothing of it was added",
+                             "an upload is all or nothing: the next push sends what is not recorded",
+                             sent_already=lambda: self._recorded(entries, state_graph))
         seconds = (time.monotonic() - t0) / len(entries)
         for entry, size in sized:
             if self.on_chunk is not None:
                 self.on_chunk(entry.iri, size)
             self._done(report, GraphOutcome(entry.iri, "pushed", entry.triples, seconds, attempt))
+
+    def _send(self, send: Callable[[], None], what: str, left: str, left_after_attempts: str, *,
+              sent_already: Callable[[], bool] | None = None) -> int:
+        """Run ``send`` (one request), again after a retryable failure with exponential backoff, at most
+        ``attempts`` times; return the attempt that went through.  ``sent_already``: asked before a resend
+        whether the failed attempt went through after all (its answer lost), for requests that must not
+        run twice.  ``what`` (``"pushing ..."``) and ``left`` (what the failure leaves) make the error."""
+        for attempt in range(1, self.attempts + 1):
+            try:
+                if attempt > 1 and sent_already is not None and sent_already():
+                    return attempt
+                send()
+                return attempt
+            except EndpointError as error:
+                if not error.retryable:
+                    raise PushError(f"{self.store.name}: {what} failed, {left}: {error}") from None
+                if attempt == self.attempts:
+                    raise PushError(f"{self.store.name}: {what} failed after {attempt} attempts "
+                                    f"({left_after_attempts}): {error}") from None
+                delay = self.backoff * 2 ** (attempt - 1)
+                log.warning("%s: %s; %s again in %.1f s", self.store.name, error, what, delay)
+                self.sleep(delay)
+        raise AssertionError("unreachable")
 
     def _recorded(self, entries: list[GraphEntry], state_graph: str) -> bool:
         state = read_state(self.store, state_graph)

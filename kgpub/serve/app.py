@@ -4,7 +4,8 @@
 only) and ``/.well-known/void``; every other request goes to the optional ``pages`` ASGI app
 (linked-data pages, static assets), else 404.  ``GET /sparql`` without a query from a browser
 (``Accept`` ranks text/html first) also goes to ``pages`` when there is one; everyone else gets
-the service description.  Queries run in the :class:`~kgpub.serve.backend.QueryBackend`
+the service description.  Routing is by exact path (:class:`_Routes`); requests and responses are
+Starlette's.  Queries run in the :class:`~kgpub.serve.backend.QueryBackend`
 (normally :class:`~kgpub.serve.pool.PoolBackend`); the app only checks, negotiates and streams.
 The HTTP wire (framing, limits, timeouts) belongs to the server (uvicorn, see :mod:`.run`).
 """
@@ -18,7 +19,6 @@ from urllib.parse import parse_qs
 
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
-from starlette.routing import Route, Router
 
 from .backend import QueryFailed
 from .cache import AnswerCache
@@ -238,19 +238,37 @@ class _Headers:
         return wrapped
 
 
+class _Routes:
+    """The SPARQL routes by exact path (a dict, not a list of patterns: this runs for every
+    request); a method a route does not take is 405 with ``Allow``; other paths go to ``default``."""
+
+    def __init__(self, routes: dict[str, tuple[Callable[[Request], Awaitable[Response]], tuple[str, ...]]],
+                 default: ASGIApp):
+        self.routes, self.default = routes, default
+
+    async def __call__(self, scope, receive, send) -> None:
+        route = self.routes.get(scope["path"]) if scope["type"] == "http" else None
+        if route is None:
+            return await self.default(scope, receive, send)
+        handler, methods = route
+        if scope["method"] in methods:
+            response = await handler(Request(scope, receive))
+        else:
+            response = _text(405, "Method Not Allowed", {"Allow": ", ".join(methods)})
+        await response(scope, receive, send)
+
+
 def create_app(settings: AppSettings, backend: PoolBackend, pages: ASGIApp | None = None) -> ASGIApp:
     """The ASGI app: SPARQL routes here, everything else to ``pages`` (or 404)."""
     endpoint = SparqlEndpoint(settings, backend, pages)
-    methods = ["GET", "HEAD", "POST", "OPTIONS", "PUT", "DELETE", "PATCH"]
+    methods = ("GET", "HEAD", "POST", "OPTIONS", "PUT", "DELETE", "PATCH")
 
     async def not_found(scope, receive, send) -> None:
         await _text(404, f"no such resource {scope['path']}; the SPARQL endpoint is /sparql")(scope, receive, send)
 
-    router = Router(routes=[Route("/sparql", endpoint.sparql, methods=methods),
-                            Route("/sparql/", endpoint.sparql, methods=methods),
-                            Route("/store", endpoint.store, methods=methods),
-                            Route("/.well-known/void", endpoint.void, methods=["GET", "HEAD"])],
-                    default=pages or not_found, redirect_slashes=False)
+    router = _Routes({"/sparql": (endpoint.sparql, methods), "/sparql/": (endpoint.sparql, methods),
+                      "/store": (endpoint.store, methods), "/.well-known/void": (endpoint.void, ("GET", "HEAD"))},
+                     pages or not_found)
     return _Headers(AnswerCache(router, backend, backend.settings.cache_bytes // 2), settings.cors)
 
 

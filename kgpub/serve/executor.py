@@ -17,6 +17,10 @@ large one, ``H`` (JSON: status, media type, ``close``: what completes the docume
 process is ended mid-answer, or null where nothing can), then ``D`` chunks, each ending at a row
 or statement boundary, then ``E``; or ``F`` (JSON: status, message) before any ``H``.
 
+A SELECT answer is first serialised whole by pyoxigraph (when no ``max_rows`` is set) into a
+buffer bounded at the size past which answers stream; only one that does not fit there is run
+again and written row by row (:mod:`.results`), so that it can stream and stop between two rows.
+
 An answer that must stop early (past ``max_rows`` rows, past the ``cap`` in bytes once it has
 begun to stream, at ``soft_timeout`` seconds, a store error mid-way) stops between two rows or
 triples and is closed as a whole document, with a note where the format has room for one (see
@@ -238,6 +242,18 @@ class Executor:
             out.flush()
             return
         if kind == "results":
+            if not job.get("max_rows"):
+                whole = _whole(result, PYOX_FORMATS[name], min(job["stream_after"], job["cap"]))
+                if isinstance(whole, str):
+                    return fail(out, 500, f"store error: {whole}")
+                if whole is not None:  # the common case: a small answer, serialised by pyoxigraph
+                    send(out, b"A", json.dumps({"status": 200, "media": media, "cut": None}).encode() + b"\n" + whole)
+                    out.flush()
+                    return
+                try:  # too large to give whole: again, row by row
+                    result = self.store.query(job["text"], **options)
+                except (OSError, ValueError) as error:
+                    return fail(out, 500, f"store error: {error}")
             writer = WRITERS[name]()
             answer = Answer(out, media, job["stream_after"], None, writer.tail(_KILLED))
             stop = _Stop(answer, job)
@@ -268,6 +284,42 @@ class Executor:
         answer.write(closing)
         answer.finish(stop.note)
         out.flush()
+
+
+class _TooLarge(Exception):
+    """Raised by :class:`_Bounded` to stop pyoxigraph's serialiser."""
+
+
+class _Bounded:
+    """A buffer pyoxigraph serialises into, refusing to hold more than ``limit`` bytes."""
+
+    def __init__(self, limit: int):
+        self.limit, self.parts, self.size = limit, [], 0
+
+    def write(self, data) -> int:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise _TooLarge()
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
+def _whole(result: QuerySolutions, fmt, limit: int) -> bytes | str | None:
+    """The whole results document by pyoxigraph's own serialiser (one call, several times cheaper
+    than writing it a row at a time here), or None when it is over ``limit`` bytes: then the
+    query is run again and written row by row, to stream, stop and close between rows; a store
+    error as its message."""
+    buffer = _Bounded(limit)
+    try:
+        result.serialize(buffer, format=fmt)
+    except _TooLarge:
+        return None
+    except (OSError, ValueError, RuntimeError) as error:
+        return str(error)
+    return b"".join(buffer.parts)
 
 
 _KILLED = "the answer was cut: the query passed its timeout or its memory budget and was stopped"

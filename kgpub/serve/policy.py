@@ -11,7 +11,8 @@ Parsing costs milliseconds, so it only runs when it can matter: a SPARQL keyword
 possibly written with ``\\u`` escapes (which SPARQL expands before parsing) and in any case; a text
 that, once escapes are expanded and it is NFKC-normalised and case-folded (a superset of every way
 to spell the keyword), does not contain ``service`` cannot hold a SERVICE clause.  Every other text
-is parsed.  Before parsing, carriage returns become line feeds: SPARQL ends a comment at either,
+is parsed, once: the verdicts of the last 4,096 texts parsed (up to 16 KiB each) are kept (same text,
+same parse tree).  Before parsing, carriage returns become line feeds: SPARQL ends a comment at either,
 rdflib's grammar only at a line feed, and the difference must never hide a clause from the judge.
 
 The executors that run queries are started without network access as a second line (see
@@ -20,6 +21,7 @@ The executors that run queries are started without network access as a second li
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -76,6 +78,17 @@ def _parse(kind: str, text: str):
                           status=400) from None
 
 
+_KEPT_TEXT = 16 << 10  # longer texts are parsed each time, not kept
+
+
+@functools.lru_cache(maxsize=4096)
+def _has_service(text: str) -> bool:
+    """Whether the parsed query holds a SERVICE clause.  The same text always parses to the same
+    tree, so the verdict is kept for the most recent texts (a malformed one raises, and is parsed
+    again the next time)."""
+    return any(node.name == "ServiceGraphPattern" for node in _walk(_parse("query", text)))
+
+
 @dataclass(frozen=True)
 class Policy:
     """The endpoint's refusals: ``allow_service`` lifts the SERVICE ban, ``load_allowed`` lists LOAD IRIs."""
@@ -87,7 +100,7 @@ class Policy:
         """Raise :class:`QueryFailed` (403) if the query may not run here."""
         if self.allow_service or not _mentions(text, "service"):
             return
-        if any(node.name == "ServiceGraphPattern" for node in _walk(_parse("query", text))):
+        if (_has_service(text) if len(text) <= _KEPT_TEXT else _has_service.__wrapped__(text)):
             raise QueryFailed("federated queries (SERVICE) are refused by this endpoint", status=403)
 
     def check_update(self, text: str) -> UpdateShape:

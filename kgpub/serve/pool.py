@@ -325,16 +325,30 @@ class PoolBackend:
     async def _exchange(self, worker: _Worker, job: dict, deadline: float, timeout: float,
                         writer: bool = False) -> Reply:
         loop = asyncio.get_running_loop()
-        slow = loop.call_later(self.settings.slow_after, self._on_slow, worker) if not writer else None
-        done = False
+        done = timed_out = False
+
+        def on_deadline() -> None:  # ends the executor: the pending read sees the pipe close
+            nonlocal timed_out
+            timed_out = True
+            worker.kill()
+
+        def on_slow() -> None:
+            nonlocal timer
+            self._on_slow(worker)
+            timer = loop.call_at(deadline, on_deadline)
+
+        # one timer a job: first the slow mark (unless the deadline comes first), then the deadline
+        if writer or deadline - loop.time() <= self.settings.slow_after:
+            timer = loop.call_at(deadline, on_deadline)
+        else:
+            timer = loop.call_later(self.settings.slow_after, on_slow)
 
         def finish(ok: bool) -> None:
             nonlocal done
             if done:
                 return
             done = True
-            if slow is not None:
-                slow.cancel()
+            timer.cancel()
             if not ok:
                 worker.kill()
                 self.replaced += 1
@@ -348,14 +362,12 @@ class PoolBackend:
 
         async def frame() -> tuple[bytes, bytes]:
             try:
-                async with asyncio.timeout_at(deadline):
-                    return await worker.read()
-            except TimeoutError:
-                finish(False)
-                raise QueryFailed(f"the query did not finish within the {timeout:g} s timeout and was "
-                                  "stopped (its executor was ended and replaced)", status=503) from None
+                return await worker.read()
             except (asyncio.IncompleteReadError, ConnectionError):
                 finish(False)
+                if timed_out:
+                    raise QueryFailed(f"the query did not finish within the {timeout:g} s timeout and was "
+                                      "stopped (its executor was ended and replaced)", status=503) from None
                 code = await worker.proc.wait()
                 if worker.stderr_task is not None:
                     await asyncio.wait([worker.stderr_task], timeout=1)

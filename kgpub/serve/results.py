@@ -13,13 +13,23 @@ from __future__ import annotations
 
 from json.encoder import encode_basestring as _string  # a JSON string, non-ASCII kept as is
 from typing import Protocol
-from xml.sax.saxutils import escape, quoteattr
 
 from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolution, Triple, Variable
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-_XML_TEXT = {"\"": "&quot;", "\r": "&#13;"}  # a raw CR would be read back as LF
+
+
+def escape(text: str) -> str:
+    """XML character data: markup characters as entities, and CR (a raw CR would be read back as LF)."""
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+            .replace("\r", "&#13;"))
+
+
+def quoteattr(text: str) -> str:
+    """An XML attribute value, quoted (xml.sax.saxutils's rules; that module imports urllib.request
+    and http.client, two thirds of an executor's imports)."""
+    return '"' + escape(text).replace("\n", "&#10;").replace("\t", "&#9;") + '"'
 
 
 class ResultsWriter(Protocol):
@@ -92,9 +102,9 @@ class JsonWriter:
 
 def _xml_term(term) -> str:
     if isinstance(term, NamedNode):
-        return f"<uri>{escape(term.value, _XML_TEXT)}</uri>"
+        return f"<uri>{escape(term.value)}</uri>"
     if isinstance(term, BlankNode):
-        return f"<bnode>{escape(term.value, _XML_TEXT)}</bnode>"
+        return f"<bnode>{escape(term.value)}</bnode>"
     if isinstance(term, Literal):
         if term.language:
             attribute = f" xml:lang={quoteattr(term.language)}"
@@ -102,7 +112,7 @@ def _xml_term(term) -> str:
             attribute = f" datatype={quoteattr(term.datatype.value)}"
         else:
             attribute = ""
-        return f"<literal{attribute}>{escape(term.value, _XML_TEXT)}</literal>"
+        return f"<literal{attribute}>{escape(term.value)}</literal>"
     if isinstance(term, Triple):
         return (f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}"
                 f"</predicate><object>{_xml_term(term.object)}</object></triple>")

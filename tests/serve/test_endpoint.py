@@ -99,6 +99,18 @@ def test_union_default_graph_and_dataset_parameters(served):
     assert [b["g"]["value"] for b in r.json()["results"]["bindings"]] == [f"{base}note/{AKT1}"]
 
 
+def test_routes_by_path_and_method(served):
+    server, _ = served
+    base = server.server.base_url
+    r = requests.post(base + "/.well-known/void", data=b"x", timeout=10)
+    assert r.status_code == 405 and r.headers["Allow"] == "GET, HEAD"
+    r = requests.get(base + "/sparql/", params={"query": "ASK { ?s ?p ?o }"}, timeout=10)
+    assert r.status_code == 200 and r.json()["boolean"] is True
+    r = requests.request("TRACE", server.url, timeout=10)
+    assert r.status_code == 405 and "OPTIONS" in r.headers["Allow"]
+    assert requests.head(base + "/.well-known/void", timeout=10).status_code == 200
+
+
 def test_service_description_and_void(served):
     server, base = served
     r = requests.get(server.url, timeout=10)

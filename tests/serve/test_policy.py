@@ -79,6 +79,35 @@ def test_the_parser_is_the_judge():
     assert Policy(allow_service=True).check_query(corpus(9)[0]) is None
 
 
+def test_a_verdict_is_kept_for_the_same_text_and_still_refuses():
+    from kgpub.serve.policy import _has_service
+
+    policy = Policy()
+    hidden = corpus(9)[2]  # a no-break space in an earlier IRI
+    harmless = 'SELECT * { <http://x/service/1> ?p ?o }'
+    for _ in range(3):
+        with pytest.raises(QueryFailed) as refused:
+            policy.check_query(hidden)
+        assert refused.value.status == 403
+        policy.check_query(harmless)
+    before = _has_service.cache_info()
+    policy.check_query(harmless)
+    with pytest.raises(QueryFailed):
+        policy.check_query(hidden)
+    after = _has_service.cache_info()
+    assert after.hits == before.hits + 2 and after.misses == before.misses
+    with pytest.raises(QueryFailed) as malformed:  # a parse error is never kept as a verdict
+        policy.check_query("SELECT * { SERVICE")
+    assert malformed.value.status == 400
+    with pytest.raises(QueryFailed):
+        policy.check_query("SELECT * { SERVICE")
+    # a text longer than what is kept is parsed each time, and judged alike
+    long = hidden.replace("SELECT *", "SELECT * " + "#" * (17 << 10) + "\n")
+    with pytest.raises(QueryFailed) as refused:
+        policy.check_query(long)
+    assert refused.value.status == 403 and _has_service.cache_info().currsize == after.currsize
+
+
 def test_a_query_with_the_word_but_no_clause_runs(read_only):
     r = requests.get(read_only.url, params={"query": 'SELECT ?service { ?service ?p ?o FILTER(?o != "SERVICE") }'},
                      timeout=30)

@@ -117,13 +117,20 @@ class PrimekgMapping:
         return cls(_load_kinds(folder / NODE_TYPES_TSV, prefixes), _load_relations(folder / RELATIONS_TSV))
 
     def kinds_frame(self) -> pl.DataFrame:
+        """One row per node kind: its code, CURIE prefix and zero padding, whether it is grouped, its class
+        IRI, PrimeKG node type and source."""
         return pl.DataFrame(
             {
-                "type": [k.node_type for k in self.kinds],
-                "source": [k.source for k in self.kinds],
                 "kind": [k.code for k in self.kinds],
+                "prefix": [k.prefix for k in self.kinds],
+                "pad": [k.pad for k in self.kinds],
+                "grouped": [k.grouped for k in self.kinds],
+                "class": [k.class_iri for k in self.kinds],
+                "node_type": [k.node_type for k in self.kinds],
+                "node_source": [k.source for k in self.kinds],
             },
-            schema={"type": pl.String, "source": pl.String, "kind": pl.Int16},
+            schema={"kind": pl.Int16, "prefix": pl.String, "pad": pl.Int32, "grouped": pl.Boolean, "class": pl.String,
+                    "node_type": pl.String, "node_source": pl.String},
         )
 
     def relations_frame(self) -> pl.DataFrame:

@@ -19,19 +19,7 @@ COLUMNS = ("iri", "curie", "class", "node_type", "node_source", "name")
 
 def write_node_names(folder: Path, nodes: pl.DataFrame, mapping: PrimekgMapping) -> Path:
     """``nodes``: one row per IRI (``kind, id, name, iri`` with ``<...>`` IRIs), as the node triples are written."""
-    kinds = pl.DataFrame(
-        {
-            "kind": [k.code for k in mapping.kinds],
-            "prefix": [k.prefix for k in mapping.kinds],
-            "pad": [k.pad for k in mapping.kinds],
-            "grouped": [k.grouped for k in mapping.kinds],
-            "class": [k.class_iri for k in mapping.kinds],
-            "node_type": [k.node_type for k in mapping.kinds],
-            "node_source": [k.source for k in mapping.kinds],
-        },
-        schema={"kind": pl.Int16, "prefix": pl.String, "pad": pl.Int32, "grouped": pl.Boolean, "class": pl.String,
-                "node_type": pl.String, "node_source": pl.String},
-    )
+    kinds = mapping.kinds_frame()
     local = pl.col("id").str.strip_chars()
     local = pl.when(pl.col("pad") > 0).then(local.str.zfill(pl.col("pad"))).otherwise(local)
     table = (
