@@ -52,3 +52,36 @@ def test_lines_written_another_way_are_parsed_whole(tmp_path):
     nq.write_text(nq.read_text().replace(" <http://example.org/g3> .", "\t<http://example.org/g3> ."))
     report = load_build(dist, tmp_path / "store", progress=False)
     assert report.pushed == ["http://example.org/g3"] and _counts(tmp_path / "store")["http://example.org/g3"] == 5
+
+
+def test_an_unchanged_manifest_is_not_read_again(tmp_path, monkeypatch):
+    import os
+
+    from kgpub.publish import load
+    from kgpub.publish.manifest import Manifest
+
+    dist = write_graphs_dist(tmp_path / "dist", GRAPHS)
+    old = (dist / "manifest.json").stat().st_mtime_ns - 10_000_000_000
+    os.utime(dist / "manifest.json", ns=(old, old))  # settled: written more than 2 s ago
+    first = load_build(dist, tmp_path / "store", progress=False)
+    assert len(first.pushed) == 30
+    state = json.loads((tmp_path / "store" / STATE_NAME).read_text())
+    assert state["manifest"][1:] == [(dist / "manifest.json").stat().st_size, old]
+    assert state["base_iri"] == "https://example.org/kg/"
+
+    def unread(cls, path):
+        raise AssertionError("the manifest was read")
+    monkeypatch.setattr(Manifest, "read", classmethod(unread))
+    again = load_build(dist, tmp_path / "store", progress=False)
+    assert again.pushed == [] and again.removed == [] and len(again.skipped) == 30
+    assert again.base_iri == "https://example.org/kg/" and again.graphs == first.graphs
+    assert ("http://example.org/g7", 5) in again.graphs
+    monkeypatch.undo()
+    # a new manifest (a new file, just written) is read, and what changed is loaded
+    changed = dict(GRAPHS)
+    del changed["http://example.org/g9"]
+    write_graphs_dist(dist, changed)
+    third = load_build(dist, tmp_path / "store", progress=False)
+    assert third.removed == ["http://example.org/g9"] and "http://example.org/g9" not in _counts(tmp_path / "store")
+    assert json.loads((tmp_path / "store" / STATE_NAME).read_text())["manifest"] is None  # too young to trust
+    assert load.load_build(dist, tmp_path / "store", progress=False).removed == []
