@@ -23,7 +23,7 @@ import os
 import signal
 import socket
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Awaitable, Callable, Protocol
 
 import uvicorn
 import uvloop
@@ -37,6 +37,15 @@ from .reload import Reloader, WatchSettings
 from .wire import BoundedHttpToolsProtocol
 
 log = logging.getLogger("kgpub.serve")
+
+
+class PagesApp(Protocol):
+    """The pages app as a front end runs it: an ASGI app, and a warm-up run in the background once
+    the pool is up (the pages' label index, which their first request would otherwise wait for)."""
+
+    async def __call__(self, scope, receive, send) -> None: ...
+
+    async def warm(self) -> None: ...
 
 
 @dataclass
@@ -65,9 +74,11 @@ class _Lifespan:
     """Starts the pool (and the reloader of ``--watch``) before the first request and stops them
     (every executor) at shutdown."""
 
-    def __init__(self, app: ASGIApp, backend: PoolBackend, reloader: Reloader | None = None):
-        self.app, self.backend, self.reloader = app, backend, reloader
+    def __init__(self, app: ASGIApp, backend: PoolBackend, reloader: Reloader | None = None,
+                 warm: Callable[[], Awaitable[None]] | None = None):
+        self.app, self.backend, self.reloader, self.warm = app, backend, reloader, warm
         self._watching: asyncio.Task | None = None
+        self._warming: asyncio.Task | None = None
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "lifespan":
@@ -82,8 +93,13 @@ class _Lifespan:
                     return
                 if self.reloader is not None:
                     self._watching = asyncio.get_running_loop().create_task(self.reloader.run())
+                if self.warm is not None:
+                    self._warming = asyncio.get_running_loop().create_task(self._warm_up(self.warm))
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
+                if self._warming is not None:
+                    self._warming.cancel()
+                    await asyncio.gather(self._warming, return_exceptions=True)
                 if self.reloader is not None and self._watching is not None:
                     self.reloader.stop()
                     self._watching.cancel()
@@ -93,6 +109,15 @@ class _Lifespan:
                     self.reloader.clean()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+    @staticmethod
+    async def _warm_up(warm: Callable[[], Awaitable[None]]) -> None:
+        try:
+            await warm()
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # noqa: BLE001 - a failed warm-up only means the first page does the work
+            log.warning("warming up the pages failed (their first request does it): %s", error)
 
 
 def uvicorn_config(app: ASGIApp, settings: ServerSettings) -> uvicorn.Config:
@@ -104,7 +129,7 @@ def uvicorn_config(app: ASGIApp, settings: ServerSettings) -> uvicorn.Config:
 
 
 def serve(settings: ServerSettings, sock: socket.socket,
-          pages: Callable[[QueryBackend], ASGIApp] | None = None) -> None:
+          pages: Callable[[QueryBackend], PagesApp] | None = None) -> None:
     """Run until SIGINT/SIGTERM.  ``sock`` comes from :func:`bind`; ``pages`` makes the pages app
     (``kgpub.web``) over the same executor pool as the SPARQL endpoint."""
     children = []
@@ -128,7 +153,7 @@ _PR_SET_PDEATHSIG = 1
 
 
 def _as_copy(settings: ServerSettings, sock: socket.socket,
-             pages: Callable[[QueryBackend], ASGIApp] | None) -> None:
+             pages: Callable[[QueryBackend], PagesApp] | None) -> None:
     """The body of a forked front end, on the listening socket it shares; never returns."""
     code = 0
     try:
@@ -145,7 +170,7 @@ def _as_copy(settings: ServerSettings, sock: socket.socket,
 
 
 def _serve_one(settings: ServerSettings, sock: socket.socket,
-               pages: Callable[[QueryBackend], ASGIApp] | None) -> None:
+               pages: Callable[[QueryBackend], PagesApp] | None) -> None:
     assert settings.pool is not None
     backend = PoolBackend(settings.pool)
     reloader = None
@@ -153,7 +178,9 @@ def _serve_one(settings: ServerSettings, sock: socket.socket,
         def described(report: LoadReport) -> None:
             settings.app.graphs = report.graphs
         reloader = Reloader(settings.watch, backend, described)
-    app = _Lifespan(create_app(settings.app, backend, pages(backend) if pages else None), backend, reloader)
+    pages_app = pages(backend) if pages else None
+    app = _Lifespan(create_app(settings.app, backend, pages_app), backend, reloader,
+                    pages_app.warm if pages_app is not None else None)
     server = uvicorn.Server(uvicorn_config(app, settings))
     # Everything built so far (modules, the app) lives as long as the process: out of the
     # collector's sight, a full collection no longer walks it and pauses every request for it.
@@ -164,4 +191,4 @@ def _serve_one(settings: ServerSettings, sock: socket.socket,
         raise ConfigError("the server did not start (see the messages above)")
 
 
-__all__ = ["ServerSettings", "bind", "serve", "uvicorn_config"]
+__all__ = ["PagesApp", "ServerSettings", "bind", "serve", "uvicorn_config"]

@@ -139,7 +139,21 @@ class PagesApp:
         return Response(data, 200, headers, media_type=fmt.media_type)
 
 
-def create_pages_app(backend: QueryBackend, settings: PagesSettings) -> Starlette:
+class PagesAsgi:
+    """The pages app: Starlette's routes over :class:`Pages`, and the warm-up ``kgpub serve`` runs once its
+    pool is up (the label index that names links and answers search, otherwise built by the first page)."""
+
+    def __init__(self, routes: Starlette, pages: Pages):
+        self.routes, self.pages = routes, pages
+
+    async def __call__(self, scope, receive, send) -> None:
+        await self.routes(scope, receive, send)
+
+    async def warm(self) -> None:
+        await self.pages.labels()
+
+
+def create_pages_app(backend: QueryBackend, settings: PagesSettings) -> PagesAsgi:
     """The pages app over ``backend`` (every query goes through it)."""
     handlers = PagesApp(Pages(backend, settings))
     routes = [
@@ -155,6 +169,4 @@ def create_pages_app(backend: QueryBackend, settings: PagesSettings) -> Starlett
         Mount("/-/static", StaticFiles(directory=STATIC), name="static"),
         Route("/{path:path}", handlers.resource),
     ]
-    app = Starlette(routes=routes)
-    app.state.pages = handlers.pages
-    return app
+    return PagesAsgi(Starlette(routes=routes), handlers.pages)
