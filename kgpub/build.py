@@ -31,7 +31,7 @@ from .mapping.terms import OntologyTerms
 from .ontology import load_ontology_quads
 from .publish.files import WrittenFiles
 from .publish.manifest import GraphEntry
-from .stages.cache import BuildCache, CacheStats, build_key, check_cached, classify_cached, emit_cached, graph_changes, keep_metadata, keep_written, plan_turtle, read_notes_cached
+from .stages.cache import BuildCache, CacheStats, build_key, check_cached, classify_cached, emit_cached, graph_changes, keep_metadata, keep_written, plan_turtle, read_notes_cached, report_turtle
 from .stages.emit import EmitSettings
 from .grounding.sssom import write_sssom
 from .grounding.stage import dist_lexicons, load_grounder
@@ -188,10 +188,10 @@ def build_garden(
         result.report = check_cached(graphs, cfg.extend.shapes, old, new, stats, changes)
         tick("validate", 1, 1)
     if out_dir is not None:
-        report_turtle = result.report.to_turtle() if result.report is not None else None
+        validation_turtle = report_turtle(result.report, old, new) if result.report is not None else None
         if use_cache:
-            plan_turtle(graphs, old, new, changes)
-        written = write_outputs(out_dir, graphs, cfg.base_iri, report_turtle, ontology_extra=cfg.extend.ontology,
+            plan_turtle(graphs, old, new, changes, stats)
+        written = write_outputs(out_dir, graphs, cfg.base_iri, validation_turtle, ontology_extra=cfg.extend.ontology,
                                 extra_dists=extra_dists, log=log, index=use_cache)
         result.files, result.merged = written.files, written.merged
         sssom = out_dir / "mappings.sssom.tsv"

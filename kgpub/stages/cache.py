@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
@@ -35,7 +36,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
 from .. import __version__
-from ..cache import file_digest
+from ..cache import SETTLED_NS, file_digest
 from ..config import FileRules, GardenConfig, PublishMode
 from ..diagnostics import Diagnostic, DiagnosticLog
 from ..errors import NoteError
@@ -63,7 +64,7 @@ from .read import ReadNotes
 from .cache_store import CACHE_FOLDER, BuildCache, FileRecord, NoteGraph, stamp_of
 
 __all__ = ["CACHE_FOLDER", "BuildCache", "CacheStats", "build_key", "check_cached", "classify_cached", "emit_cached",
-           "graph_changes", "keep_metadata", "keep_written", "plan_turtle", "read_notes_cached"]
+           "graph_changes", "keep_metadata", "keep_written", "plan_turtle", "read_notes_cached", "report_turtle"]
 
 _FORMAT = 5  # bump when the cached records change shape
 
@@ -101,10 +102,14 @@ class CacheStats:
     emitted: list[str] = field(default_factory=list)  # paths of the notes whose graph was emitted
     reused: int = 0
     validated_nodes: int | None = None  # None: the whole union was validated
+    graphs_kept: int = 0  # note graphs written as their lines of the last kg.nq (not parsed)
+    turtle_blocks: int | None = None  # subject blocks of kg.ttl written again (None: the whole file)
 
     def summary(self) -> str:
         validated = "all nodes" if self.validated_nodes is None else f"{self.validated_nodes} nodes"
-        return f"cache: read {self.read} files, emitted {len(self.emitted)} notes, reused {self.reused}, validated {validated}"
+        turtle = "all of kg.ttl" if self.turtle_blocks is None else f"{self.turtle_blocks} blocks of kg.ttl"
+        return (f"cache: read {self.read} files, emitted {len(self.emitted)} notes, reused {self.reused}, "
+                f"kept {self.graphs_kept} graphs, wrote {turtle}, validated {validated}")
 
 
 # --- read -----------------------------------------------------------------------------------
@@ -112,23 +117,37 @@ class CacheStats:
 
 @collector_paused()
 def read_notes_cached(garden: Path, rules: FileRules, log: DiagnosticLog, old: BuildCache, new: BuildCache, stats: CacheStats) -> ReadNotes:
-    """:func:`kgpub.stages.read.read_notes`, reusing the record of every file whose bytes did not change."""
+    """:func:`kgpub.stages.read.read_notes`, reusing the record of every file whose bytes did not change.
+
+    A file whose size, modification time and inode are those of its record (taken once the file had
+    settled) is not read; any other is hashed, and read again if its bytes changed.
+    """
     result = ReadNotes()
+    now = time.time_ns()
     for item in walk_garden(garden, rules):
-        try:
-            digest = hashlib.sha256(item.path.read_bytes()).hexdigest()
-        except OSError:
-            digest = ""
         record = old.files.get(item.relpath)
-        if record is None or record.digest != digest or not digest:
-            own = DiagnosticLog()
+        try:
+            st = os.stat(item.path)
+            stat: tuple[int, int, int] | None = (st.st_size, st.st_mtime_ns, st.st_ino)
+        except OSError:
+            stat = None
+        if record is None or stat is None or record.stat != stat:
             try:
-                note: Note | None = check_permalinks(read_note(item.path, item.relpath), own)
-            except NoteError as error:
-                own.error(error.path or item.relpath, error.line, error.message, code="note")
-                note = None
-            record = FileRecord(digest, note, list(own))
-            stats.read += 1
+                digest = hashlib.sha256(item.path.read_bytes()).hexdigest()
+            except OSError:
+                digest = ""
+            settled = stat if stat is not None and now - stat[1] >= SETTLED_NS else None
+            if record is None or record.digest != digest or not digest:
+                own = DiagnosticLog()
+                try:
+                    note: Note | None = check_permalinks(read_note(item.path, item.relpath), own)
+                except NoteError as error:
+                    own.error(error.path or item.relpath, error.line, error.message, code="note")
+                    note = None
+                record = FileRecord(digest, note, list(own), stat=settled)
+                stats.read += 1
+            elif record.stat != settled:
+                record = replace(record, stat=settled)
         new.files[item.relpath] = record
         log.extend(record.diagnostics)
         if record.note is None:
@@ -172,9 +191,17 @@ class NoteInputs:
     def __init__(self, files: dict[str, FileRecord], indexed: Indexed, settings: EmitSettings):
         self.files, self.indexed, self.settings = files, indexed, settings
         self._names: str | None = None
+        self._reprs: dict[object, str] = {}  # relations and targets, each written out once
 
     def _digest(self, *parts: object) -> str:
         return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+    def _repr(self, value: object) -> str:
+        """``repr(value)`` of a hashable index answer, computed once per value."""
+        text = self._reprs.get(value)
+        if text is None:
+            text = self._reprs[value] = repr(value)
+        return text
 
     def reference(self, ref: ReferenceRecord) -> str:
         return self._digest("reference", ref.note.relpath, self.files[ref.note.relpath].digest, ref.permalink)
@@ -192,17 +219,17 @@ class NoteInputs:
         """
         record = entity.record
         index, publications = self.indexed.garden, self.indexed.publications
-        parts: list[object] = ["entity", record.relpath, self.files[record.relpath].digest, record.permalink,
-                               entity.own_iri, entity.iri, entity.cls, entity.matches]
+        parts: list[str] = [repr(("entity", record.relpath, self.files[record.relpath].digest, record.permalink,
+                                  entity.own_iri, entity.iri, entity.cls, entity.matches))]
         for rel in record.relationships:
             relation = self.settings.minted.relation(rel.key, rel.location)
-            parts += [relation, index.resolve(rel.target, relation),
-                      [index.resolve_evidence(link) for link in rel.evidence_links],
-                      [publications.by_pmid.get(pmid) for pmid in rel.pmids]]
+            parts += [self._repr(relation), self._repr(index.resolve(rel.target, relation)),
+                      repr([index.resolve_evidence(link) for link in rel.evidence_links]) if rel.evidence_links else "[]",
+                      repr([publications.by_pmid.get(pmid) for pmid in rel.pmids]) if rel.pmids else "[]"]
         for entry in record.references:
             pub = parse_reference_entry(entry.text, entry.location)
-            parts.append(publications.find(pub) if pub is not None else None)
-        return self._digest(*parts)
+            parts.append(repr(publications.find(pub) if pub is not None else None))
+        return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()  # no repr holds a raw U+001F
 
 
 @collector_paused()
@@ -276,6 +303,7 @@ def emit_cached(
         if kept is not None and kept[0] == new.sources[graph.value]:
             _, offset, length, count, digest = kept  # the same quads and evidence: the lines of the last kg.nq
             out.graphs.keep(graph, memoryview(old.nq)[offset:offset + length], GraphDigest.known(count, digest))
+            stats.graphs_kept += 1
             continue
         shared = len(notes) > 1 or graph in evidence
         for entry, quads in notes:
@@ -385,7 +413,7 @@ def graph_changes(graphs: GraphSet, edges: Mapping[Edge, list[NamedNode]], old: 
     return Changes(before, now, edges)
 
 
-def plan_turtle(graphs: GraphSet, old: BuildCache, new: BuildCache, changes: Changes | None) -> None:
+def plan_turtle(graphs: GraphSet, old: BuildCache, new: BuildCache, changes: Changes | None, stats: CacheStats) -> None:
     """Let :func:`kgpub.publish.files.write_kg_turtle` rewrite only the blocks of the subjects of the changed graphs."""
     if changes is None or old.turtle is None or old.ttl is None:
         return
@@ -405,6 +433,7 @@ def plan_turtle(graphs: GraphSet, old: BuildCache, new: BuildCache, changes: Cha
             return  # not the prefix lines of the last file: kg.ttl is serialised again
         blocks[key] = block
     graphs.turtle = TurtleEdit(old.ttl, old.turtle, blocks)
+    stats.turtle_blocks = len(blocks)
 
 
 @collector_paused()
@@ -484,6 +513,16 @@ def _validation_subset(triples: Sequence[Triple], dirty: set[NamedNode | BlankNo
 
 
 _AXIOM_ENDS = (OWL.annotatedSource, OWL.annotatedTarget)
+
+
+def report_turtle(report: ValidationReport, old: BuildCache, new: BuildCache) -> bytes:
+    """``validation.ttl`` of ``report``: the last build's bytes when its results are the same (the file depends on nothing else)."""
+    if old.results is not None and old.results_turtle is not None and old.results.results == report.results:
+        data = old.results_turtle
+    else:
+        data = report.to_turtle()
+    new.results_turtle = data
+    return data
 
 
 def keep_metadata(graphs: GraphSet, new: BuildCache) -> None:

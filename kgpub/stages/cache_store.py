@@ -42,6 +42,9 @@ class FileRecord:
     diagnostics: list[Diagnostic]
     classified: Classified | None = None
     classify_diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: the file's size, modification time and inode when its bytes had this digest; ``None`` when it had been
+    #: modified less than :data:`kgpub.cache.SETTLED_NS` before (a later write could keep all three)
+    stat: tuple[int, int, int] | None = None
 
 
 @dataclass
@@ -76,6 +79,7 @@ class BuildCache:
     turtle: TurtleIndex | None = None  # the blocks of the kg.ttl written
     stamps: dict[str, tuple[int, int]] = field(default_factory=dict)  # kg.nq and kg.ttl as written: size, mtime
     results: ValidationReport | None = None
+    results_turtle: bytes | None = None  # validation.ttl of ``results``
     #: the last build's kg.nq and kg.ttl (read by :meth:`open` when they are as written; not saved)
     nq: bytes = field(default=b"", repr=False)
     ttl: bytes | None = field(default=None, repr=False)
