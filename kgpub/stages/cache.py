@@ -273,7 +273,7 @@ def emit_cached(
             edges_of.setdefault(graph, []).append(edge)
 
     out = Emitted()
-    members: dict[NamedNode, list[tuple[NoteGraph, list[Quad] | None]]] = {}  # each graph's notes, fresh quads or None
+    members: dict[NamedNode, list[tuple[str, NoteGraph, list[Quad] | None]]] = {}  # each graph's notes, fresh quads or None
     for relpath, digest, graph in order:
         cached = old.notes.get(relpath)
         quads: list[Quad] | None = None
@@ -285,7 +285,7 @@ def emit_cached(
             entry = NoteGraph(digest, graph.value, None, edges_of.get(graph, []), by_path.get(relpath, []))
             stats.emitted.append(relpath)
         new.notes[relpath] = entry
-        members.setdefault(graph, []).append((entry, quads))
+        members.setdefault(graph, []).append((relpath, entry, quads))
         log.extend(entry.diagnostics)
         for edge in entry.edges:
             out.edges.setdefault(edge, []).append(graph)
@@ -306,12 +306,12 @@ def emit_cached(
             stats.graphs_kept += 1
             continue
         shared = len(notes) > 1 or graph in evidence
-        for entry, quads in notes:
+        for relpath, entry, quads in notes:
             if quads is None:
                 quads = old.note_quads(entry)
             out.graphs.add(graph, quads)
-            if shared and entry.nquads is None:
-                entry.nquads = _nquads(quads)  # its graph's lines will hold more than its quads
+            if shared and entry.nquads is None:  # its graph's lines will hold more than its quads
+                new.notes[relpath] = replace(entry, nquads=_nquads(quads))  # a new record: the cache's row is written again
         if graph in evidence:
             out.graphs.add(graph, evidence[graph])
     return out

@@ -1,9 +1,9 @@
 """The incremental build's cache on disk (``DIST/.kgpub-cache/``) and its records (:mod:`kgpub.stages.cache` uses them).
 
-``files.sqlite`` holds one row per note file (its :class:`FileRecord`, pickled), so a rebuild
-writes only the rows of the files it read again; ``build.pickle`` holds the rest (note graphs,
-where each graph's lines are in ``kg.nq``, the subject and ``kg.ttl`` indexes, the validation
-results) and the generation of the rows that go with it.
+``files.sqlite`` holds one row per note file (its :class:`FileRecord`) and one per published note
+(its :class:`NoteGraph`), pickled, so a rebuild writes only the rows of what it read or emitted
+again; ``build.pickle`` holds the rest (where each graph's lines are in ``kg.nq``, the subject
+and ``kg.ttl`` indexes, the validation results) and the generation of the rows that go with it.
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ class BuildCache:
     generation: str = ""  # which rows of files.sqlite go with this build.pickle
 
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "files": {}, "nq": b"", "ttl": None}
+        return {**self.__dict__, "files": {}, "notes": {}, "nq": b"", "ttl": None}
 
     @classmethod
     @collector_paused()
@@ -126,22 +126,23 @@ class BuildCache:
 
     @collector_paused()
     def save(self, out: Path, previous: "BuildCache | None" = None) -> None:
-        """Write the cache into ``out``: the file records into ``files.sqlite`` (only those not in ``previous``,
-        the cache read at the start of the build, when the file holds its rows), the rest into ``build.pickle``."""
+        """Write the cache into ``out``: the records of files and notes into ``files.sqlite`` (only those not in
+        ``previous``, the cache read at the start of the build, when the file holds its rows), the rest into ``build.pickle``."""
         folder = out / CACHE_FOLDER
         folder.mkdir(parents=True, exist_ok=True)
         self.generation = os.urandom(16).hex()
         with closing(sqlite3.connect(folder / _RECORDS_FILE)) as db, db:
-            db.execute("CREATE TABLE IF NOT EXISTS records (path TEXT PRIMARY KEY, record BLOB NOT NULL)")
+            db.execute("CREATE TABLE IF NOT EXISTS records (kind TEXT, path TEXT, record BLOB NOT NULL, PRIMARY KEY (kind, path))")
             db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
             row = db.execute("SELECT value FROM meta WHERE name = 'generation'").fetchone()
-            base = previous.files if previous is not None and previous.generation and row == (previous.generation,) else None
-            if base is None:
+            delta = previous is not None and bool(previous.generation) and row == (previous.generation,)
+            if not delta:
                 db.execute("DELETE FROM records")
-                base = {}
-            db.executemany("DELETE FROM records WHERE path = ?", [(p,) for p in base if p not in self.files])
-            db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?)",
-                           [(p, pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL)) for p, r in self.files.items() if base.get(p) is not r])
+            for kind, now, before in (("file", self.files, previous.files if delta else {}),  # type: ignore[union-attr]
+                                      ("note", self.notes, previous.notes if delta else {})):  # type: ignore[union-attr]
+                db.executemany("DELETE FROM records WHERE kind = ? AND path = ?", [(kind, p) for p in before if p not in now])
+                db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?)",
+                               [(kind, p, pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL)) for p, r in now.items() if before.get(p) is not r])
             db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (self.generation,))
         tmp = folder / (_CACHE_FILE + ".tmp")
         with tmp.open("wb") as f:
@@ -165,7 +166,8 @@ def _load(folder: Path) -> BuildCache | None:
         with closing(sqlite3.connect(f"file:{folder / _RECORDS_FILE}?mode=ro", uri=True)) as db:
             if db.execute("SELECT value FROM meta WHERE name = 'generation'").fetchone() != (cache.generation,):
                 return None
-            cache.files = {path: pickle.loads(record) for path, record in db.execute("SELECT path, record FROM records")}
+            for kind, path, record in db.execute("SELECT kind, path, record FROM records"):
+                (cache.files if kind == "file" else cache.notes)[path] = pickle.loads(record)
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError, sqlite3.Error):
         return None
     return cache
