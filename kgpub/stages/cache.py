@@ -66,7 +66,7 @@ from .cache_store import CACHE_FOLDER, BuildCache, FileRecord, NoteGraph, stamp_
 __all__ = ["CACHE_FOLDER", "BuildCache", "CacheStats", "build_key", "check_cached", "classify_cached", "emit_cached",
            "graph_changes", "keep_metadata", "keep_written", "plan_turtle", "read_notes_cached", "report_turtle"]
 
-_FORMAT = 5  # bump when the cached records change shape
+_FORMAT = 6  # bump when the cached records change shape
 
 
 def build_key(garden: Path, cfg: GardenConfig, *, validate: bool, extra_dists: Sequence[Path]) -> str:
