@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, groupby
+from operator import attrgetter
 from typing import Iterable, Mapping, Sequence
 
 from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple, serialize
@@ -42,12 +43,7 @@ class TurtleIndex:
     @classmethod
     def of(cls, data: bytes, triples: Sequence[Triple]) -> "TurtleIndex | None":
         """The index of ``data``, the Turtle of ``triples`` (sorted by subject); ``None`` if its blocks are not one per subject."""
-        keys: list[str] = []
-        last = None
-        for t in triples:
-            if t.subject != last:
-                last = t.subject
-                keys.append(subject_key(last))  # type: ignore[arg-type]
+        keys = [subject_key(subject) for subject, _ in groupby(triples, key=attrgetter("subject"))]
         header = _header_length(data)
         if header is None or not keys:
             return None
