@@ -31,7 +31,7 @@ from .mapping.terms import OntologyTerms
 from .ontology import load_ontology_quads
 from .publish.files import WrittenFiles
 from .publish.manifest import GraphEntry
-from .stages.cache import BuildCache, CacheStats, build_key, check_cached, classify_cached, emit_cached, keep_chunks, keep_metadata, read_notes_cached
+from .stages.cache import BuildCache, CacheStats, build_key, check_cached, classify_cached, emit_cached, graph_changes, keep_metadata, keep_written, plan_turtle, read_notes_cached, report_turtle
 from .stages.emit import EmitSettings
 from .grounding.sssom import write_sssom
 from .grounding.stage import dist_lexicons, load_grounder
@@ -181,14 +181,18 @@ def build_garden(
     metadata_graph = minter.graph("metadata")
     graphs.add(metadata_graph, dataset_quads(minter, metadata_graph, info), role="metadata")
     keep_metadata(graphs, new)
+    changes = graph_changes(graphs, emitted.edges, old, new) if use_cache else None
 
     if validate:
         tick("validate", 0, 1)
-        result.report = check_cached(graphs, cfg.extend.shapes, old, new, stats)
+        result.report = check_cached(graphs, cfg.extend.shapes, old, new, stats, changes)
         tick("validate", 1, 1)
     if out_dir is not None:
-        report_turtle = result.report.to_turtle() if result.report is not None else None
-        written = write_outputs(out_dir, graphs, cfg.base_iri, report_turtle, ontology_extra=cfg.extend.ontology, extra_dists=extra_dists, log=log)
+        validation_turtle = report_turtle(result.report, old, new) if result.report is not None else None
+        if use_cache:
+            plan_turtle(graphs, old, new, changes, stats)
+        written = write_outputs(out_dir, graphs, cfg.base_iri, validation_turtle, ontology_extra=cfg.extend.ontology,
+                                extra_dists=extra_dists, log=log, index=use_cache)
         result.files, result.merged = written.files, written.merged
         sssom = out_dir / "mappings.sssom.tsv"
         write_sssom(sssom, indexed.garden.grounding_rows, base_iri=cfg.base_iri,
@@ -197,8 +201,8 @@ def build_garden(
         for ambiguous in indexed.garden.ambiguous:
             log.warning("grounding", None, f"{ambiguous.text!r} is ambiguous ({', '.join(g.curie for g in ambiguous.groundings)}): related candidates only", code="grounding")
         if use_cache:
-            keep_chunks(graphs, new)
-            new.save(out_dir)
+            keep_written(graphs, new, out_dir, written.files.turtle_index)
+            new.save(out_dir, previous=old)
     result.graphs = len(graphs.graphs)
     result.triples = data_triples
     return result

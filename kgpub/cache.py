@@ -20,14 +20,14 @@ def cache_dir() -> Path:
 
 #: A file modified less than this long ago is hashed again on every call: a second write within the
 #: file system's timestamp granularity could keep the same mtime and size (git's "racily clean" rule).
-_SETTLED_NS = 2_000_000_000
+SETTLED_NS = 2_000_000_000
 
 
 def file_digest(path: Path) -> str:
     """SHA-256 of a file's bytes, read in blocks; computed once per version of the file in a process
     (a build's cache key and the lexicon cache both key on the same lexicon files)."""
     stat = path.stat()
-    if time.time_ns() - stat.st_mtime_ns < _SETTLED_NS:
+    if time.time_ns() - stat.st_mtime_ns < SETTLED_NS:
         return _digest.__wrapped__(str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
     return _digest(str(path.resolve()), stat.st_ino, stat.st_mtime_ns, stat.st_size)
 

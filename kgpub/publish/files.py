@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
-from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, serialize
+from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
 from .. import __version__
 from ..ontology import write_ontology
 from ..vocab import PREFIXES
+from .blocks import TurtleEdit, TurtleIndex
 from .manifest import GraphDigest, GraphEntry, Manifest
 
 KG_TTL = "kg.ttl"
@@ -23,26 +24,56 @@ KG_NQ = "kg.nq"
 VALIDATION_TTL = "validation.ttl"
 
 
+class KeptQuads:
+    """A graph's quads as its lines of the last ``kg.nq`` (a graph an incremental build did not change),
+    parsed only when iterated; its length is the triple count kept with it."""
+
+    __slots__ = ("lines", "count")
+
+    def __init__(self, lines: bytes | memoryview, count: int):
+        self.lines, self.count = lines, count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self):
+        return iter(parse(bytes(self.lines), format=RdfFormat.N_QUADS))
+
+
 @dataclass
 class GraphSet:
-    """Named graphs of a build, each a deduplicated list of quads, with a role for the manifest."""
+    """Named graphs of a build, each a deduplicated list of quads (or the kept lines of an unchanged graph),
+    with a role for the manifest."""
 
-    graphs: dict[NamedNode, dict[Quad, None]] = field(default_factory=dict)
+    graphs: dict[NamedNode, dict[Quad, None] | KeptQuads] = field(default_factory=dict)
     roles: dict[NamedNode, str] = field(default_factory=dict)
     #: a graph's lines of ``kg.nq`` with its digest, when known (:func:`write_nquads` puts them there; a
     #: cache may put those of an unchanged graph); adding to a graph forgets them
-    chunks: dict[NamedNode, tuple[bytes, GraphDigest]] = field(default_factory=dict)
+    chunks: dict[NamedNode, tuple[bytes | memoryview, GraphDigest]] = field(default_factory=dict)
+    #: how to write ``kg.ttl`` from the last one (an incremental build); ``None``: serialise the union
+    turtle: TurtleEdit | None = None
     _union: list[Triple] | None = field(default=None, repr=False, compare=False)
 
     def add(self, graph: NamedNode, quads: Iterable[Quad], role: str = "note") -> None:
         self._union = None
+        self.turtle = None
         self.chunks.pop(graph, None)
         self.roles.setdefault(graph, role)
         bucket = self.graphs.get(graph)
         if bucket is None:
             self.graphs[graph] = dict.fromkeys(quads)
         else:
+            if isinstance(bucket, KeptQuads):
+                bucket = self.graphs[graph] = dict.fromkeys(bucket)
             bucket.update(dict.fromkeys(quads))  # a quad already there keeps its place
+
+    def keep(self, graph: NamedNode, lines: bytes | memoryview, digest: GraphDigest, role: str = "note") -> None:
+        """A graph known by its lines of ``kg.nq`` and their digest (parsed only if read)."""
+        self._union = None
+        self.turtle = None
+        self.roles.setdefault(graph, role)
+        self.graphs[graph] = KeptQuads(lines, digest.count)
+        self.chunks[graph] = (lines, digest)
 
     def data_graphs(self) -> list[NamedNode]:
         return [g for g in self.graphs if self.roles[g] != "ontology"]
@@ -65,11 +96,11 @@ def union_triples(graphs: GraphSet) -> list[Triple]:
     """
     if graphs._union is None:
         seen = dict.fromkeys(q.triple for g in graphs.data_graphs() for q in graphs.graphs[g])
-        graphs._union = sorted(seen, key=_triple_order)
+        graphs._union = sorted(seen, key=triple_order)
     return graphs._union
 
 
-def _triple_order(t: Triple) -> tuple[bool, str, str, str]:
+def triple_order(t: Triple) -> tuple[bool, str, str, str]:
     """IRI subjects first, then by subject, predicate and object."""
     subject = t.subject
     return (type(subject) is not NamedNode, subject.value, t.predicate.value, str(t.object))
@@ -78,6 +109,20 @@ def _triple_order(t: Triple) -> tuple[bool, str, str, str]:
 def write_turtle(triples: list[Triple], path: Path, prefixes: Mapping[str, str] = PREFIXES) -> Path:
     path.write_bytes(serialize(triples, format=RdfFormat.TURTLE, prefixes=dict(prefixes)))
     return path
+
+
+def write_kg_turtle(graphs: GraphSet, path: Path, *, index: bool = False) -> TurtleIndex | None:
+    """``kg.ttl``: the union of the data graphs, or the last file with ``graphs.turtle``'s blocks replaced;
+    with ``index``, the :class:`TurtleIndex` of what was written (``None`` if it cannot be made)."""
+    edit = graphs.turtle
+    if edit is not None:
+        data, made = edit.index.patch(edit.data, edit.blocks)
+        path.write_bytes(data)
+        return made
+    triples = union_triples(graphs)
+    data = serialize(triples, format=RdfFormat.TURTLE, prefixes=dict(PREFIXES))
+    path.write_bytes(data)
+    return TurtleIndex.of(data, triples) if index else None
 
 
 def write_nquads(graphs: GraphSet, path: Path, digests: dict[NamedNode, GraphDigest] | None = None) -> Path:
@@ -124,6 +169,7 @@ class WrittenFiles:
     validation_ttl: Path | None
     manifest: Path
     mappings_sssom: Path | None = None  # written by the build after the RDF files (grounding.sssom)
+    turtle_index: TurtleIndex | None = field(default=None, compare=False)  # kg.ttl's blocks (asked with index=True)
 
     def all(self) -> list[Path]:
         return [p for p in (self.kg_ttl, self.kg_nq, self.ontology_ttl, self.ontology_owl, self.validation_ttl, self.manifest,
@@ -131,7 +177,8 @@ class WrittenFiles:
 
 
 def write_build(
-    out: Path, graphs: GraphSet, base_iri: str, validation_turtle: str | bytes | None, *, ontology_extra: Sequence[Path] = ()
+    out: Path, graphs: GraphSet, base_iri: str, validation_turtle: str | bytes | None, *, ontology_extra: Sequence[Path] = (),
+    index: bool = False,
 ) -> WrittenFiles:
     """Write every file of a build into ``out`` (created if needed).
 
@@ -139,7 +186,8 @@ def write_build(
     would describe other data; every other file is rewritten.
     """
     out.mkdir(parents=True, exist_ok=True)
-    kg_ttl = write_turtle(union_triples(graphs), out / KG_TTL)
+    kg_ttl = out / KG_TTL
+    turtle_index = write_kg_turtle(graphs, kg_ttl, index=index)
     digests: dict[NamedNode, GraphDigest] = {}
     kg_nq = write_nquads(graphs, out / KG_NQ, digests)
     # the build's ontology graph (bundled and [extend] ontology files, properties minted for the garden)
@@ -153,4 +201,4 @@ def write_build(
         data = validation_turtle.encode("utf-8") if isinstance(validation_turtle, str) else validation_turtle
         validation.write_bytes(data)
     manifest = manifest_for(graphs, base_iri, digests).write(out)
-    return WrittenFiles(kg_ttl, kg_nq, onto.turtle, onto.rdfxml, validation, manifest)
+    return WrittenFiles(kg_ttl, kg_nq, onto.turtle, onto.rdfxml, validation, manifest, turtle_index=turtle_index)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -74,6 +75,20 @@ class GraphEntry:
     role: str = "note"  # note | ontology | metadata | primekg | ...
 
 
+_ENTRY_KEYS = ("digest", "files", "format", "iri", "role", "triples")  # GraphEntry's fields, sorted
+
+
+def _entry_json(g: GraphEntry) -> str:
+    """One entry of the manifest's graph list as ``json.dumps(indent=2, sort_keys=True)`` writes it at that depth."""
+    if tuple(sorted(vars(g))) != _ENTRY_KEYS or not g.files or type(g.triples) is not int:
+        text = json.dumps({**vars(g), "files": list(g.files)}, indent=2, sort_keys=True, ensure_ascii=False)
+        return "\n".join("    " + line for line in text.split("\n"))
+    s = encode_basestring
+    files = ",\n".join(f"        {s(f)}" for f in g.files)
+    return (f'    {{\n      "digest": {s(g.digest)},\n      "files": [\n{files}\n      ],\n      "format": {s(g.format)},\n'
+            f'      "iri": {s(g.iri)},\n      "role": {s(g.role)},\n      "triples": {g.triples}\n    }}')
+
+
 @dataclass
 class Manifest:
     base_iri: str
@@ -81,10 +96,15 @@ class Manifest:
     graphs: list[GraphEntry] = field(default_factory=list)
 
     def write(self, dist: Path) -> Path:
+        """``manifest.json``: ``json.dumps(..., indent=2, sort_keys=True, ensure_ascii=False)`` of the manifest,
+        written entry by entry (:func:`_entry_json`)."""
         path = Path(dist) / MANIFEST_NAME
-        data = {"base_iri": self.base_iri, "kgpub_version": self.kgpub_version,
-                "graphs": [{**vars(g), "files": list(g.files)} for g in sorted(self.graphs, key=lambda g: g.iri)]}
-        path.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+        head = json.dumps({"base_iri": self.base_iri}, ensure_ascii=False)[1:-1]
+        tail = json.dumps({"kgpub_version": self.kgpub_version}, ensure_ascii=False)[1:-1]
+        graphs = sorted(self.graphs, key=lambda g: g.iri)
+        body = ",\n".join(_entry_json(g) for g in graphs)
+        text = f'{{\n  {head},\n  "graphs": [\n{body}\n  ],\n  {tail}\n}}\n' if graphs else f'{{\n  {head},\n  "graphs": [],\n  {tail}\n}}\n'
+        path.write_text(text, encoding="utf-8")
         return path
 
     @classmethod

@@ -39,11 +39,13 @@ def walk_garden(garden: Path, rules: FileRules | None = None) -> Iterator[Garden
     garden = Path(garden)
     for root, dirs, files in os.walk(garden):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        folder = os.path.relpath(root, garden)
+        prefix = "" if folder == os.curdir else folder.replace(os.sep, "/") + "/"  # the folder's path in the garden
+        base = Path(root)
         for name in sorted(files):
             if name.startswith(".") or not name.lower().endswith(NOTE_SUFFIXES):
                 continue
-            path = Path(root) / name
-            item = GardenFile(path, path.relative_to(garden).as_posix())
+            item = GardenFile(base / name, prefix + name)
             if rules is None or rules.selects(item.relpath):
                 yield item
 

@@ -27,16 +27,16 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import sys
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
-from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, Triple, parse, serialize
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple, parse, serialize
 
 from .. import __version__
-from ..cache import file_digest
+from ..cache import SETTLED_NS, file_digest
 from ..config import FileRules, GardenConfig, PublishMode
 from ..diagnostics import Diagnostic, DiagnosticLog
 from ..errors import NoteError
@@ -47,24 +47,26 @@ from ..mapping.resolve import IndexedEntity
 from ..mapping.tables import MappingTables
 from ..model.notes import Note
 from ..paths import mappings_dir, ontology_dir, shapes_dir
-from ..publish.files import GraphSet, union_triples
+from ..publish.blocks import TurtleEdit, TurtleIndex, subject_block, subject_key
+from ..publish.files import KG_NQ, KG_TTL, GraphSet, triple_order, union_triples
 from ..publish.manifest import GraphDigest
 from ..sources.citations import parse_reference_entry
 from ..sources.garden import check_permalinks, read_note, walk_garden
 from ..validate.report import ValidationReport, result_order
 from ..validate.shacl import validate
-from ..vocab import KGO, OWL, PROV, RDF
+from ..vocab import KGO, OWL, PREFIXES, PROV, RDF
 from .check import check_graphs, garden_shapes
 from .collector import collector_paused
 from .classify import ArticleRecord, Classified, ReferenceRecord, claim_permalinks, classify_note
 from .emit import Edge, EmitSettings, Emitted, emit_notes, support_evidence
 from .index import Indexed
 from .read import ReadNotes
+from .cache_store import CACHE_FOLDER, BuildCache, FileRecord, NoteGraph, stamp_of
 
-#: The folder of DIST holding the cache (not an output: push, serve and readers ignore it).
-CACHE_FOLDER = ".kgpub-cache"
-_CACHE_FILE = "build.pickle"
-_FORMAT = 3  # bump when the cached records change shape
+__all__ = ["CACHE_FOLDER", "BuildCache", "CacheStats", "build_key", "check_cached", "classify_cached", "emit_cached",
+           "graph_changes", "keep_metadata", "keep_written", "plan_turtle", "read_notes_cached", "report_turtle"]
+
+_FORMAT = 6  # bump when the cached records change shape
 
 
 def build_key(garden: Path, cfg: GardenConfig, *, validate: bool, extra_dists: Sequence[Path]) -> str:
@@ -93,62 +95,6 @@ def build_key(garden: Path, cfg: GardenConfig, *, validate: bool, extra_dists: S
 
 
 @dataclass
-class FileRecord:
-    """A note file as last read: the digest of its bytes, the note (``None``: unreadable) and its diagnostics;
-    then what the note is (before permalink claims) and the diagnostics of classifying it."""
-
-    digest: str
-    note: Note | None
-    diagnostics: list[Diagnostic]
-    classified: Classified | None = None
-    classify_diagnostics: list[Diagnostic] = field(default_factory=list)
-
-
-@dataclass
-class NoteGraph:
-    """A published note's graph as last emitted, valid while the note's inputs have ``inputs``."""
-
-    inputs: str
-    graph: str
-    nquads: bytes  # the graph's own quads, sorted N-Quads (supports: evidence apart)
-    edges: list[Edge]
-    diagnostics: list[Diagnostic]
-
-
-@dataclass
-class BuildCache:
-    key: str
-    files: dict[str, FileRecord] = field(default_factory=dict)  # by path relative to the garden
-    notes: dict[str, NoteGraph] = field(default_factory=dict)  # by path relative to the garden
-    evidence: dict[str, bytes] = field(default_factory=dict)  # supports: evidence quads by graph
-    metadata: dict[str, bytes] = field(default_factory=dict)  # metadata graph(s) by IRI
-    #: each note graph's lines of kg.nq, its triple count and digest, valid while its source (:func:`_sources`) is the same
-    chunks: dict[str, tuple[str, bytes, int, str]] = field(default_factory=dict)
-    results: ValidationReport | None = None
-
-    @classmethod
-    @collector_paused()
-    def open(cls, out: Path, key: str) -> "BuildCache":
-        """The cache in ``out`` if it was written for ``key``, else an empty one."""
-        path = out / CACHE_FOLDER / _CACHE_FILE
-        try:
-            with path.open("rb") as f:
-                cache = pickle.load(f)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
-            return cls(key)
-        return cache if isinstance(cache, BuildCache) and cache.key == key else cls(key)
-
-    @collector_paused()
-    def save(self, out: Path) -> None:
-        folder = out / CACHE_FOLDER
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / (_CACHE_FILE + ".tmp")
-        with tmp.open("wb") as f:
-            pickle.dump(self, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, folder / _CACHE_FILE)
-
-
-@dataclass
 class CacheStats:
     """What an incremental build did again: notes read and emitted, nodes validated."""
 
@@ -156,10 +102,14 @@ class CacheStats:
     emitted: list[str] = field(default_factory=list)  # paths of the notes whose graph was emitted
     reused: int = 0
     validated_nodes: int | None = None  # None: the whole union was validated
+    graphs_kept: int = 0  # note graphs written as their lines of the last kg.nq (not parsed)
+    turtle_blocks: int | None = None  # subject blocks of kg.ttl written again (None: the whole file)
 
     def summary(self) -> str:
         validated = "all nodes" if self.validated_nodes is None else f"{self.validated_nodes} nodes"
-        return f"cache: read {self.read} files, emitted {len(self.emitted)} notes, reused {self.reused}, validated {validated}"
+        turtle = "all of kg.ttl" if self.turtle_blocks is None else f"{self.turtle_blocks} blocks of kg.ttl"
+        return (f"cache: read {self.read} files, emitted {len(self.emitted)} notes, reused {self.reused}, "
+                f"kept {self.graphs_kept} graphs, wrote {turtle}, validated {validated}")
 
 
 # --- read -----------------------------------------------------------------------------------
@@ -167,23 +117,37 @@ class CacheStats:
 
 @collector_paused()
 def read_notes_cached(garden: Path, rules: FileRules, log: DiagnosticLog, old: BuildCache, new: BuildCache, stats: CacheStats) -> ReadNotes:
-    """:func:`kgpub.stages.read.read_notes`, reusing the record of every file whose bytes did not change."""
+    """:func:`kgpub.stages.read.read_notes`, reusing the record of every file whose bytes did not change.
+
+    A file whose size, modification time and inode are those of its record (taken once the file had
+    settled) is not read; any other is hashed, and read again if its bytes changed.
+    """
     result = ReadNotes()
+    now = time.time_ns()
     for item in walk_garden(garden, rules):
-        try:
-            digest = hashlib.sha256(item.path.read_bytes()).hexdigest()
-        except OSError:
-            digest = ""
         record = old.files.get(item.relpath)
-        if record is None or record.digest != digest or not digest:
-            own = DiagnosticLog()
+        try:
+            st = os.stat(item.path)
+            stat: tuple[int, int, int] | None = (st.st_size, st.st_mtime_ns, st.st_ino)
+        except OSError:
+            stat = None
+        if record is None or stat is None or record.stat != stat:
             try:
-                note: Note | None = check_permalinks(read_note(item.path, item.relpath), own)
-            except NoteError as error:
-                own.error(error.path or item.relpath, error.line, error.message, code="note")
-                note = None
-            record = FileRecord(digest, note, list(own))
-            stats.read += 1
+                digest = hashlib.sha256(item.path.read_bytes()).hexdigest()
+            except OSError:
+                digest = ""
+            settled = stat if stat is not None and now - stat[1] >= SETTLED_NS else None
+            if record is None or record.digest != digest or not digest:
+                own = DiagnosticLog()
+                try:
+                    note: Note | None = check_permalinks(read_note(item.path, item.relpath), own)
+                except NoteError as error:
+                    own.error(error.path or item.relpath, error.line, error.message, code="note")
+                    note = None
+                record = FileRecord(digest, note, list(own), stat=settled)
+                stats.read += 1
+            elif record.stat != settled:
+                record = replace(record, stat=settled)
         new.files[item.relpath] = record
         log.extend(record.diagnostics)
         if record.note is None:
@@ -227,9 +191,17 @@ class NoteInputs:
     def __init__(self, files: dict[str, FileRecord], indexed: Indexed, settings: EmitSettings):
         self.files, self.indexed, self.settings = files, indexed, settings
         self._names: str | None = None
+        self._reprs: dict[object, str] = {}  # relations and targets, each written out once
 
     def _digest(self, *parts: object) -> str:
         return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+    def _repr(self, value: object) -> str:
+        """``repr(value)`` of a hashable index answer, computed once per value."""
+        text = self._reprs.get(value)
+        if text is None:
+            text = self._reprs[value] = repr(value)
+        return text
 
     def reference(self, ref: ReferenceRecord) -> str:
         return self._digest("reference", ref.note.relpath, self.files[ref.note.relpath].digest, ref.permalink)
@@ -247,17 +219,17 @@ class NoteInputs:
         """
         record = entity.record
         index, publications = self.indexed.garden, self.indexed.publications
-        parts: list[object] = ["entity", record.relpath, self.files[record.relpath].digest, record.permalink,
-                               entity.own_iri, entity.iri, entity.cls, entity.matches]
+        parts: list[str] = [repr(("entity", record.relpath, self.files[record.relpath].digest, record.permalink,
+                                  entity.own_iri, entity.iri, entity.cls, entity.matches))]
         for rel in record.relationships:
             relation = self.settings.minted.relation(rel.key, rel.location)
-            parts += [relation, index.resolve(rel.target, relation),
-                      [index.resolve_evidence(link) for link in rel.evidence_links],
-                      [publications.by_pmid.get(pmid) for pmid in rel.pmids]]
+            parts += [self._repr(relation), self._repr(index.resolve(rel.target, relation)),
+                      repr([index.resolve_evidence(link) for link in rel.evidence_links]) if rel.evidence_links else "[]",
+                      repr([publications.by_pmid.get(pmid) for pmid in rel.pmids]) if rel.pmids else "[]"]
         for entry in record.references:
             pub = parse_reference_entry(entry.text, entry.location)
-            parts.append(publications.find(pub) if pub is not None else None)
-        return self._digest(*parts)
+            parts.append(repr(publications.find(pub) if pub is not None else None))
+        return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()  # no repr holds a raw U+001F
 
 
 @collector_paused()
@@ -301,18 +273,19 @@ def emit_cached(
             edges_of.setdefault(graph, []).append(edge)
 
     out = Emitted()
+    members: dict[NamedNode, list[tuple[str, NoteGraph, list[Quad] | None]]] = {}  # each graph's notes, fresh quads or None
     for relpath, digest, graph in order:
         cached = old.notes.get(relpath)
+        quads: list[Quad] | None = None
         if cached is not None and cached.inputs == digest:
-            out.graphs.add(graph, parse(cached.nquads, format=RdfFormat.N_QUADS))
             entry = cached
             stats.reused += 1
         else:
-            quads = fresh.graphs.graphs[graph]
-            out.graphs.add(graph, quads)
-            entry = NoteGraph(digest, graph.value, _nquads(quads), edges_of.get(graph, []), by_path.get(relpath, []))
+            quads = list(fresh.graphs.graphs[graph])
+            entry = NoteGraph(digest, graph.value, None, edges_of.get(graph, []), by_path.get(relpath, []))
             stats.emitted.append(relpath)
         new.notes[relpath] = entry
+        members.setdefault(graph, []).append((relpath, entry, quads))
         log.extend(entry.diagnostics)
         for edge in entry.edges:
             out.edges.setdefault(edge, []).append(graph)
@@ -322,37 +295,67 @@ def emit_cached(
             log.add(d)  # not about one of the notes emitted (none known): kept for this build
     evidence: dict[NamedNode, list[Quad]] = {}
     for quad in support_evidence(classified.references, indexed, settings, out.edges, log):
-        out.graphs.add(quad.graph_name, [quad])
         evidence.setdefault(quad.graph_name, []).append(quad)  # type: ignore[arg-type]
     new.evidence = {g.value: _nquads(q) for g, q in evidence.items()}
-    for graph, source in _sources(new).items():
-        kept = old.chunks.get(graph)
-        if kept is not None and kept[0] == source:
-            out.graphs.chunks[NamedNode(graph)] = (kept[1], GraphDigest.known(kept[2], kept[3]))
+    new.sources = _sources(new)
+    for graph, notes in members.items():
+        kept = old.chunks.get(graph.value)
+        if kept is not None and kept[0] == new.sources[graph.value]:
+            _, offset, length, count, digest = kept  # the same quads and evidence: the lines of the last kg.nq
+            out.graphs.keep(graph, memoryview(old.nq)[offset:offset + length], GraphDigest.known(count, digest))
+            stats.graphs_kept += 1
+            continue
+        shared = len(notes) > 1 or graph in evidence
+        for relpath, entry, quads in notes:
+            if quads is None:
+                quads = old.note_quads(entry)
+            out.graphs.add(graph, quads)
+            if shared and entry.nquads is None:  # its graph's lines will hold more than its quads
+                new.notes[relpath] = replace(entry, nquads=_nquads(quads))  # a new record: the cache's row is written again
+        if graph in evidence:
+            out.graphs.add(graph, evidence[graph])
     return out
 
 
 def _sources(cache: BuildCache) -> dict[str, str]:
-    """The digest of what each note graph holds: the quads of its notes, then its evidence."""
-    parts: dict[str, list[bytes]] = {}
+    """The digest of what each note graph holds: the inputs of its notes (which determine their quads), then its evidence."""
+    parts: dict[str, list[str]] = {}
     for entry in cache.notes.values():
-        parts.setdefault(entry.graph, []).append(entry.nquads)
+        parts.setdefault(entry.graph, []).append(entry.inputs)
     out = {}
-    for graph, data in parts.items():
+    for graph, inputs in parts.items():
         h = hashlib.sha256()
-        for chunk in [*data, cache.evidence.get(graph, b"")]:
+        for chunk in [*(i.encode("ascii") for i in inputs), cache.evidence.get(graph, b"")]:
             h.update(len(chunk).to_bytes(8, "big"))
             h.update(chunk)
         out[graph] = h.hexdigest()
     return out
 
 
-def keep_chunks(graphs: GraphSet, new: BuildCache) -> None:
-    """Keep the lines of kg.nq written for each note graph (after :func:`kgpub.publish.files.write_nquads`)."""
-    for graph, source in _sources(new).items():
-        chunk = graphs.chunks.get(NamedNode(graph))
-        if chunk is not None:
-            new.chunks[graph] = (source, chunk[0], chunk[1].count, chunk[1].hexdigest())
+def keep_written(graphs: GraphSet, new: BuildCache, out: Path, turtle: TurtleIndex | None) -> None:
+    """Keep where each note graph's lines are in the kg.nq just written (:func:`kgpub.publish.files.write_nquads`
+    writes the graphs' chunks in this order), the stamps of kg.nq and kg.ttl, kg.ttl's index and the subject index."""
+    offset = 0
+    for graph in sorted(graphs.graphs, key=lambda g: g.value):
+        lines, digest = graphs.chunks[graph]
+        source = new.sources.get(graph.value)
+        if source is not None:
+            new.chunks[graph.value] = (source, offset, len(lines), digest.count, digest.hexdigest())
+        offset += len(lines)
+    new.stamps = {name: stamp for name in (KG_NQ, KG_TTL) if (stamp := stamp_of(out / name)) is not None}
+    new.turtle = turtle
+    if not new.subjects:
+        new.subjects = _subject_index(graphs)
+
+
+def _subject_index(graphs: GraphSet) -> dict[str, tuple[str, ...]]:
+    index: dict[str, tuple[str, ...]] = {}
+    for graph in graphs.data_graphs():
+        name = (graph.value,)
+        for subject in {q.subject for q in graphs.graphs[graph]}:
+            key = subject_key(subject)  # type: ignore[arg-type]
+            index[key] = index.get(key, ()) + name
+    return index
 
 
 def _stale(old: BuildCache, item: tuple[str, str, NamedNode]) -> bool:
@@ -367,36 +370,100 @@ def _nquads(quads: Iterable[Quad]) -> bytes:
 # --- validate -------------------------------------------------------------------------------
 
 
-def previous_graphs(old: BuildCache) -> dict[str, bytes]:
-    """Each data graph of the last build, as N-Quads (a graph's own quads, then its evidence)."""
-    out = {entry.graph: entry.nquads for entry in old.notes.values()}
-    for graph, data in old.evidence.items():
-        out[graph] = out.get(graph, b"") + data
-    out.update(old.metadata)
-    return out
+@dataclass
+class Changes:
+    """The data graphs a build changed since the last one: each with its quads of the last build ([] for a new graph)."""
+
+    before: dict[str, list[Quad]]
+    now: dict[str, list[Quad]]  # their quads in this build ([] for a graph that is gone)
+    edges: Mapping[Edge, list[NamedNode]]  # every edge with the graphs stating it (the graphs of the axioms naming a node)
 
 
 @collector_paused()
-def check_cached(graphs: GraphSet, extra_shapes: Sequence[Path], old: BuildCache, new: BuildCache, stats: CacheStats) -> ValidationReport:
-    """:func:`kgpub.stages.check.check_graphs`, validating again only the nodes whose results may have changed."""
-    before = previous_graphs(old)
-    now = previous_graphs(new)
-    if old.results is None or extra_shapes or not before:
+def graph_changes(graphs: GraphSet, edges: Mapping[Edge, list[NamedNode]], old: BuildCache, new: BuildCache) -> Changes | None:
+    """What changed since the build ``old`` describes (``None``: no usable last build); updates ``new.subjects``."""
+    if not old.chunks or not old.subjects:
+        return None
+    data = {g.value: g for g in graphs.data_graphs()}
+    before: dict[str, list[Quad]] = {}
+    for name in data:
+        source = new.sources.get(name)
+        if source is not None:
+            kept = old.chunks.get(name)
+            if kept is None or kept[0] != source:
+                before[name] = old.graph_quads(name) if kept is not None else []
+        elif old.metadata.get(name) != new.metadata.get(name):
+            before[name] = list(parse(old.metadata[name], format=RdfFormat.N_QUADS)) if name in old.metadata else []
+    for name in [*old.chunks, *old.metadata]:
+        if name not in data:
+            before[name] = old.graph_quads(name) if name in old.chunks else list(parse(old.metadata[name], format=RdfFormat.N_QUADS))
+    now = {name: list(graphs.graphs[data[name]]) if name in data else [] for name in before}
+    subjects = dict(old.subjects)
+    for name, quads in before.items():
+        for key in {subject_key(q.subject) for q in quads}:  # type: ignore[arg-type]
+            rest = tuple(g for g in subjects.get(key, ()) if g != name)
+            if rest:
+                subjects[key] = rest
+            else:
+                subjects.pop(key, None)
+    for name, quads in now.items():
+        for key in {subject_key(q.subject) for q in quads}:  # type: ignore[arg-type]
+            subjects[key] = (*subjects.get(key, ()), name)
+    new.subjects = subjects
+    return Changes(before, now, edges)
+
+
+def plan_turtle(graphs: GraphSet, old: BuildCache, new: BuildCache, changes: Changes | None, stats: CacheStats) -> None:
+    """Let :func:`kgpub.publish.files.write_kg_turtle` rewrite only the blocks of the subjects of the changed graphs."""
+    if changes is None or old.turtle is None or old.ttl is None:
+        return
+    dirty = {subject_key(q.subject) for quads in [*changes.before.values(), *changes.now.values()] for q in quads}  # type: ignore[arg-type]
+    data = {g.value: g for g in graphs.data_graphs()}
+    triples: dict[str, dict[Triple, None]] = {key: {} for key in dirty}
+    for name in {g for key in dirty for g in new.subjects.get(key, ())}:
+        for q in graphs.graphs[data[name]]:
+            bucket = triples.get(subject_key(q.subject))  # type: ignore[arg-type]
+            if bucket is not None:
+                bucket[q.triple] = None
+    header = old.ttl[:old.turtle.header]
+    blocks = {}
+    for key, own in triples.items():
+        block = subject_block(own, PREFIXES, header)
+        if block is None:
+            return  # not the prefix lines of the last file: kg.ttl is serialised again
+        blocks[key] = block
+    graphs.turtle = TurtleEdit(old.ttl, old.turtle, blocks)
+    stats.turtle_blocks = len(blocks)
+
+
+@collector_paused()
+def check_cached(graphs: GraphSet, extra_shapes: Sequence[Path], old: BuildCache, new: BuildCache, stats: CacheStats,
+                 changes: Changes | None) -> ValidationReport:
+    """:func:`kgpub.stages.check.check_graphs`, validating again only the nodes whose results may have changed.
+
+    Those are the subjects of the changed graphs' quads (before and now) and, when the types of
+    a node may have changed, every node pointing to it.  Their results are computed from their
+    neighbourhood: the graphs stating them, the graphs of the axioms naming them, and the graphs
+    stating the types of the nodes they point to and the notes they come from.
+    """
+    if old.results is None or extra_shapes or changes is None:
         report = check_graphs(graphs, extra_shapes)
         new.results = report
         return report
-    changed = [g for g in {*before, *now} if before.get(g) != now.get(g)]
-    triples = union_triples(graphs)
     dirty: set[NamedNode | BlankNode] = set()
-    typed: set[NamedNode | BlankNode] = set()
-    for graph in changed:
-        for data in (before.get(graph, b""), now.get(graph, b"")):
-            for q in parse(data, format=RdfFormat.N_QUADS):
+    types: tuple[dict, dict] = ({}, {})
+    for side, quads_by_graph in zip(types, (changes.before, changes.now)):
+        for quads in quads_by_graph.values():
+            for q in quads:
                 dirty.add(q.subject)  # type: ignore[arg-type]
                 if q.predicate == RDF.type:
-                    typed.add(q.subject)  # type: ignore[arg-type]
-    if typed:
-        dirty.update(t.subject for t in triples if t.object in typed)  # type: ignore[misc]
+                    side.setdefault(q.subject, set()).add(q.object)
+    retyped = {node for node in types[0].keys() | types[1].keys() if types[0].get(node) != types[1].get(node)}
+    if retyped:
+        triples = union_triples(graphs)
+        dirty.update(t.subject for t in triples if t.object in retyped)  # type: ignore[misc]
+    else:
+        triples = _neighbourhood(graphs, new, dirty, changes.edges)
     subset = _validation_subset(triples, dirty)
     fresh = validate(subset, shapes=garden_shapes(extra_shapes)) if subset else ValidationReport([], old.results.fallbacks)
     foci = {str(node) for node in dirty}
@@ -406,6 +473,25 @@ def check_cached(graphs: GraphSet, extra_shapes: Sequence[Path], old: BuildCache
     stats.validated_nodes = len(dirty)
     new.results = report
     return report
+
+
+def _neighbourhood(graphs: GraphSet, new: BuildCache, dirty: set[NamedNode | BlankNode], edges: Mapping[Edge, list[NamedNode]]) -> list[Triple]:
+    """The union's triples that :func:`_validation_subset` may take for ``dirty`` (and others), sorted as the union."""
+    data = {g.value: g for g in graphs.data_graphs()}
+
+    def holding(nodes: Iterable[NamedNode | BlankNode]) -> set[str]:
+        return {g for node in nodes for g in new.subjects.get(subject_key(node), ())}
+
+    names = holding(dirty)
+    for (s, _, o), stating in edges.items():  # the axioms naming a dirty node are in the graphs stating its edges
+        if s in dirty or o in dirty:
+            names.update(g.value for g in stating)
+    found = dict.fromkeys(q.triple for name in names for q in graphs.graphs[data[name]])
+    pointed = {t.object for t in found if t.subject in dirty and type(t.object) is not Literal}
+    notes = {t.object for t in found if t.predicate == PROV.wasDerivedFrom}
+    for name in holding([*pointed, *notes]) - names:  # type: ignore[list-item]
+        found.update(dict.fromkeys(q.triple for q in graphs.graphs[data[name]]))
+    return sorted(found, key=triple_order)
 
 
 def _validation_subset(triples: Sequence[Triple], dirty: set[NamedNode | BlankNode]) -> list[Triple]:
@@ -427,6 +513,16 @@ def _validation_subset(triples: Sequence[Triple], dirty: set[NamedNode | BlankNo
 
 
 _AXIOM_ENDS = (OWL.annotatedSource, OWL.annotatedTarget)
+
+
+def report_turtle(report: ValidationReport, old: BuildCache, new: BuildCache) -> bytes:
+    """``validation.ttl`` of ``report``: the last build's bytes when its results are the same (the file depends on nothing else)."""
+    if old.results is not None and old.results_turtle is not None and old.results.results == report.results:
+        data = old.results_turtle
+    else:
+        data = report.to_turtle()
+    new.results_turtle = data
+    return data
 
 
 def keep_metadata(graphs: GraphSet, new: BuildCache) -> None:

@@ -90,7 +90,8 @@ def claim_permalinks(parts: Iterable[tuple[Note, Classified]], log: DiagnosticLo
     result = Classified()
     claims: dict[str, str] = {}
     for note, part in parts:
-        permalink = next(iter([*(r.permalink for r in part.references), *(a.permalink for a in part.articles), *(e.permalink for e in part.entities)]), None)
+        first = part.references or part.articles or part.entities
+        permalink = first[0].permalink if first else None
         if permalink is not None:
             key = permalink_key(permalink)
             if key in claims:
@@ -98,9 +99,14 @@ def claim_permalinks(parts: Iterable[tuple[Note, Classified]], log: DiagnosticLo
                 result.skipped.append(note)
                 continue
             claims[key] = note.relpath
-        result.entities += part.entities
-        result.references += part.references
-        result.articles += part.articles
-        result.private += part.private
-        result.skipped += part.skipped
+        if part.entities:
+            result.entities += part.entities
+        if part.references:
+            result.references += part.references
+        if part.articles:
+            result.articles += part.articles
+        if part.private:
+            result.private += part.private
+        if part.skipped:
+            result.skipped += part.skipped
     return result

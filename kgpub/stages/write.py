@@ -36,10 +36,11 @@ def write_outputs(
     ontology_extra: Sequence[Path] = (),
     extra_dists: Sequence[Path] = (),
     log: DiagnosticLog,
+    index: bool = False,
 ) -> Written:
     """Write the files; ``--with DIST`` graphs stay in their own files (paths relative to ``out``),
-    neither loaded nor validated with the garden shapes."""
-    written = Written(write_build(out, graphs, base_iri, report_turtle, ontology_extra=ontology_extra))
+    neither loaded nor validated with the garden shapes.  ``index``: keep ``kg.ttl``'s block index in the files."""
+    written = Written(write_build(out, graphs, base_iri, report_turtle, ontology_extra=ontology_extra, index=index))
     if extra_dists:
         manifest = Manifest.read(out)
         for dist in extra_dists:

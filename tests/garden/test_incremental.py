@@ -13,6 +13,7 @@ import pytest
 from pyoxigraph import NamedNode, RdfFormat, parse
 
 from kgpub.build import BuildResult, build_garden
+from kgpub.stages import cache_store
 from kgpub.stages.cache import CACHE_FOLDER
 from kgpub.vocab import KGO
 
@@ -32,6 +33,7 @@ class Garden:
         self.evidence: set[str] = set()
         self.validated: int | None = None  # nodes the last incremental build validated again (None: all)
         self.warnings = 0  # SHACL warnings of the last build
+        self.builds = 0
 
     def note(self, relpath: str) -> Path:
         return self.path / relpath
@@ -43,7 +45,13 @@ class Garden:
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
     def build(self) -> set[str]:
-        """Build both ways, compare every file, return the paths of the notes emitted again."""
+        """Build both ways, compare every file, return the paths of the notes emitted again.
+
+        Every other build reads the cache from ``inc/.kgpub-cache`` as a new process would (the others
+        take the cache this process saved last from memory)."""
+        self.builds += 1
+        if self.builds % 2:
+            cache_store._LAST_SAVED.clear()
         inc = build_garden(self.path, self.root / "inc")
         full = build_garden(self.path, self.root / "full", cache=False)
         assert not (self.root / "full" / CACHE_FOLDER).exists()
@@ -253,3 +261,69 @@ def test_the_cache_key_covers_what_a_build_reads_of_a_with_folder(tmp_path):
     key = build_key(garden, cfg, validate=True, extra_dists=[dist])
     (dist / "manifest.json").write_text('{"graphs": [1]}', encoding="utf-8")
     assert build_key(garden, cfg, validate=True, extra_dists=[dist]) != key
+
+
+def test_unchanged_graphs_are_kept_as_lines_and_kg_ttl_is_patched(example: Garden) -> None:
+    """An edit parses no unchanged graph: they are the lines of the last kg.nq; kg.ttl gets the changed subjects' blocks."""
+    g = example
+    g.build()
+    graphs = json.loads((g.root / "inc" / "manifest.json").read_text())["graphs"]
+    notes = sum(1 for entry in graphs if entry["role"] == "note")
+    g.edit("gene/pten.md", "one of the commonest events", "one of the most common events")
+    inc = build_garden(g.path, g.root / "inc")
+    assert inc.cache.read == 1 and inc.cache.emitted == ["gene/pten.md"]
+    assert inc.cache.graphs_kept == notes - 1  # every note graph but PTEN's
+    assert inc.cache.turtle_blocks is not None and 0 < inc.cache.turtle_blocks < 20
+    full = build_garden(g.path, g.root / "full", cache=False)
+    compare_folders(g.root / "full", g.root / "inc")
+    assert full.cache.graphs_kept == 0 and full.cache.turtle_blocks is None
+
+    # a file touched, not changed: hashed again, not read
+    g.note("gene/akt1.md").touch()
+    assert build_garden(g.path, g.root / "inc").cache.read == 0
+
+    # a new process: the cache is read from DIST/.kgpub-cache (files.sqlite and build.pickle)
+    cache_store._LAST_SAVED.clear()
+    g.edit("gene/pten.md", "ASSOCIATED_WITH_CONDITION:: [[Cancer]]", "ASSOCIATED_WITH_CONDITION:: [[Type 2 Diabetes]]")
+    assert g.build() == {"gene/pten.md"}
+    cache_store._LAST_SAVED.clear()
+    shutil.move(g.note("gene/foxo1.md"), g.note("gene/foxo-1.md"))
+    assert g.build() == {"gene/foxo-1.md"}
+
+    # a kg.nq changed by hand: the cache describes another file, so the build is a full one
+    with (g.root / "inc" / "kg.nq").open("ab") as f:
+        f.write(b"<https://example.org/x> <https://example.org/y> <https://example.org/z> .\n")
+    again = build_garden(g.path, g.root / "inc")
+    assert len(again.cache.emitted) == again.notes_published and again.cache.graphs_kept == 0
+    build_garden(g.path, g.root / "full", cache=False)
+    compare_folders(g.root / "full", g.root / "inc")
+
+
+def test_kg_ttl_blocks_patch_like_a_full_serialisation() -> None:
+    """TurtleIndex.patch replaces, inserts and removes subject blocks: the bytes of serialising the new union."""
+    from pyoxigraph import BlankNode, Literal, RdfFormat, Triple, serialize
+
+    from kgpub.publish.blocks import TurtleIndex, subject_block, subject_key
+    from kgpub.vocab import PREFIXES
+
+    def turtle(triples):
+        ordered = sorted(triples, key=lambda t: (type(t.subject) is not NamedNode, t.subject.value, t.predicate.value, str(t.object)))
+        return ordered, serialize(ordered, format=RdfFormat.TURTLE, prefixes=dict(PREFIXES))
+
+    p, q = NamedNode(B + "p"), NamedNode(B + "q")
+    subjects = [NamedNode(B + f"s{i}") for i in range(0, 10, 2)] + [BlankNode("b1")]
+    before = [Triple(s, p, Literal(f"{s.value} line\nbreak")) for s in subjects] + [Triple(subjects[0], q, subjects[-1])]
+    ordered, data = turtle(before)
+    index = TurtleIndex.of(data, ordered)
+    assert index is not None and len(index.keys) == len(subjects)
+    after = [t for t in before if t.subject != subjects[1]]  # s2 removed
+    after += [Triple(NamedNode(B + "s3"), p, Literal("new")), Triple(NamedNode(B + "s9"), q, p)]  # s3, s9 inserted
+    after += [Triple(subjects[0], p, Literal("more"))]  # s0 changed
+    after += [Triple(BlankNode("a0"), p, Literal("blank"))]  # a blank node after the IRIs
+    header = data[:index.header]
+    changed = [subjects[1], NamedNode(B + "s3"), NamedNode(B + "s9"), subjects[0], BlankNode("a0")]
+    blocks = {subject_key(s): subject_block([t for t in after if t.subject == s], PREFIXES, header) for s in changed}
+    patched, new_index = index.patch(data, blocks)
+    ordered, expected = turtle(after)
+    assert patched == expected
+    assert new_index == TurtleIndex.of(expected, ordered)
