@@ -32,7 +32,7 @@ def _milliseconds(m: re.Match[str]) -> str:
 
 
 def date_literal(text: str | None) -> Literal | None:
-    """``xsd:dateTime`` or ``xsd:date`` for ISO text, else ``None``."""
+    """``xsd:dateTime`` (a time is given) or ``xsd:date`` (a day only) for ISO text, else ``None``."""
     if not text:
         return None
     text = text.strip()
@@ -42,6 +42,19 @@ def date_literal(text: str | None) -> Literal | None:
     if _DATE.match(text):
         return Literal(text, datatype=XSD.date)
     return None
+
+
+#: The property of a note's date, by key and whether a time is known.  A date-time is the value of the
+#: data property FaBiO declares (``dcterms:created``/``modified``, range ``xsd:dateTime``); a day alone
+#: (``xsd:date``, outside the OWL 2 datatype map, so no data property's value in OWL 2 DL) is the value
+#: of an annotation property, ``kgo:createdOn``/``kgo:modifiedOn`` (ontology/kgpub.ttl), as an
+#: article's date is ``kgo:issued``: no time is invented, and no property is punned with FaBiO imported.
+_DATE_PROPERTIES = {
+    ("created", True): DCTERMS.created,
+    ("created", False): KGO.createdOn,
+    ("updated", True): DCTERMS.modified,
+    ("updated", False): KGO.modifiedOn,
+}
 
 
 def note_quads(
@@ -63,14 +76,14 @@ def note_quads(
         yield ctx.quad(n, RDFS.label, Literal(title))
     if topic is not None:
         yield ctx.quad(n, FOAF.primaryTopic, topic)
-    for prop, key, text in ((DCTERMS.created, "created", created), (DCTERMS.modified, "updated", modified)):
+    for key, text in (("created", created), ("updated", modified)):
         if text is None:
             continue
         literal = date_literal(text)
         if literal is None:
             ctx.log.warning(note.relpath, note.key_lines.get(key), f"{key}: {text!r} is not an ISO date or date-time; not published", code="date")
         else:
-            yield ctx.quad(n, prop, literal)
+            yield ctx.quad(n, _DATE_PROPERTIES[key, literal.datatype == XSD.dateTime], literal)
 
 
 def page_quads(ctx: EmitContext, site: SiteConfig, permalink: str, topic: NamedNode | None) -> Iterator[Quad]:

@@ -17,10 +17,9 @@ import yaml
 
 from ..errors import NoteError
 
-try:  # libyaml is much faster; fall back to the pure-Python loader
-    _Loader: type = yaml.CSafeLoader  # type: ignore[attr-defined]
-except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
+#: libyaml's loader when PyYAML was built with it (much faster), else the pure-Python one: PyYAML defines
+#: ``yaml.CSafeLoader`` only when ``yaml.__with_libyaml__`` is true.
+_Loader: type = yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader  # type: ignore[attr-defined]
 
 _OPEN = re.compile(r"\A\ufeff?---[ \t]*\r?\n")
 _CLOSE = re.compile(r"^---[ \t]*\r?$", re.MULTILINE)

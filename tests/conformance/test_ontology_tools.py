@@ -60,6 +60,22 @@ def test_owl_api_profile_with_a_garden_build(owl_check, garden_dist, tmp_path):
     _assert_dl(owl_check(_merged(tmp_path / "m.nt", [garden_dist / "ontology.ttl", garden_dist / "kg.ttl"])))
 
 
+def test_a_day_and_a_date_time_as_published(garden_dist):
+    """The example garden's FOXO1 note has ``created: 2026-02-13`` (a day) and ``updated:
+    '2026-02-13T14:57:56.812583Z'``: the day is the annotation kgo:createdOn (xsd:date is outside the
+    OWL 2 datatype map), the date-time the data property dcterms:modified (FaBiO's range, xsd:dateTime,
+    cut to milliseconds); no dcterms:created is made up for the day.  The profile test above and the
+    reasoner tests read this build."""
+    store = Store()
+    store.bulk_load(path=str(garden_dist / "kg.ttl"), format=RdfFormat.TURTLE)
+    note = "<https://example.org/kg/note/garden/dev_admin/gene/foxo1>"
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    rows = sorted((str(r[0]), str(r[1])) for r in store.query(
+        f"SELECT ?p ?d WHERE {{ {note} ?p ?d FILTER(isLiteral(?d) && DATATYPE(?d) IN (<{xsd}date>, <{xsd}dateTime>)) }}"))
+    assert rows == [("<http://purl.org/dc/terms/modified>", f'"2026-02-13T14:57:56.812Z"^^<{xsd}dateTime>'),
+                    ("<https://w3id.org/kgpub/ontology/createdOn>", f'"2026-02-13"^^<{xsd}date>')]
+
+
 def test_owl_api_profile_with_a_primekg_sample(owl_check, ontology_files, primekg_dist, tmp_path):
     files = [ontology_files / "ontology.ttl", *primekg_parts(primekg_dist)]
     _assert_dl(owl_check(_merged(tmp_path / "m.nt", files)))

@@ -37,8 +37,9 @@ import uk.ac.manchester.cs.owlapi.modularity.SyntacticLocalityModuleExtractor;
  *
  * Usage: ImportModule OUT.owl [--no-rules] [--no-chains] FILE... --import IMPORTED...
  * --no-rules leaves out the imported SWRL rules (RO has 25: outside OWL 2 DL), --no-chains the imported
- * property chain axioms (RO has 48): Pellet 2.3.1 does not finish on RO's module with its chains (over
- * 300 s), and takes seconds without them.  A join without them is weaker (consistent does not imply the
+ * property chain axioms (166: RO 160, FaBiO 6): Pellet 2.3.1 does not finish on the module with the chains
+ * or with the rules, and takes seconds without both (Openllet 2.6.5 does no better: see
+ * tests/conformance/test_reasoners.py).  A join without them is weaker (consistent does not imply the
  * whole is), which is why HermiT checks the whole module.
  * The FILEs are merged into one ontology (the first one's header is kept); the module of the IMPORTED
  * files together is added with the declarations of its entities; OUT is written as RDF/XML (the syntax
