@@ -80,13 +80,19 @@ async def note_snippets(query: sparql.Sparql, *, site_url: str | None = None) ->
             values = sorted(v.value for v in fields.get(predicate, ()))
             if values:
                 data[name] = values[0] if name in ("name", "description") else values
-        modified = _first(own, "http://purl.org/dc/terms/modified")
-        if modified:
-            data["dateModified"] = modified
+        for name, (timed, day) in _DATES.items():  # a date-time (dcterms), else a day alone (kgo:...On)
+            value = _first(own, timed) or _first(own, day)
+            if value:
+                data[name] = value
         if site_url and permalink:
             data["mainEntityOfPage"] = site_url.rstrip("/") + "/" + permalink.lstrip("/")
         out.append(NoteSnippet(note, key, data))
     return out
+
+
+#: schema.org's date of a note -> (its date-time property, its day-alone property; ontology/kgpub.ttl)
+_DATES = {"dateCreated": ("http://purl.org/dc/terms/created", _KGO + "createdOn"),
+          "dateModified": ("http://purl.org/dc/terms/modified", _KGO + "modifiedOn")}
 
 
 def _first(fields, predicate: str) -> str | None:

@@ -171,3 +171,11 @@ def test_search_files_split_labels_by_prefix(site):
     page = (site / "-/search/index.html").read_text(encoding="utf-8")
     assert 'data-index="/-/search/prefix/"' in page and 'src="/-/static/search.js"' in page
     assert (site / "-/static/search.js").is_file()
+
+
+def test_snippet_dates_from_a_date_time_and_from_a_day_alone(site):
+    """FOXO1's note gives its update as a date-time (dcterms:modified) and its creation as a day alone
+    (kgo:createdOn): the snippet carries both, as the note wrote them."""
+    data = json.loads((site / "-/schema/garden/dev_admin/gene/foxo1.jsonld").read_text(encoding="utf-8"))
+    assert data["dateCreated"] == "2026-02-13"
+    assert data["dateModified"] == "2026-02-13T14:57:56.812Z"
