@@ -33,6 +33,7 @@ from .publish.files import WrittenFiles
 from .publish.manifest import GraphEntry
 from .stages.cache import BuildCache, CacheStats, build_key, check_cached, classify_cached, emit_cached, graph_changes, keep_metadata, keep_written, plan_turtle, read_notes_cached, report_turtle
 from .stages.emit import EmitSettings
+from .grounding.grounder import Grounder
 from .grounding.sssom import write_sssom
 from .grounding.stage import dist_lexicons, load_grounder
 from .stages.index import index_records
@@ -152,7 +153,7 @@ def build_garden(
     tick("read", read.files, read.files)
     minted = MintedTerms(minter, tables)
     classified = classify_cached(new, cfg.publish, tables, ids, log, minted)
-    grounder = load_grounder([*cfg.lexicons, *dist_lexicons(extra_dists)], ids, terms, log)
+    grounder = _grounder(key, [*cfg.lexicons, *dist_lexicons(extra_dists)], ids, terms, log)
     indexed = index_records(classified, minter, tables, terms, grounder)
     total = classified.published
     settings = EmitSettings(minter, ids, tables, cfg.site, minted)
@@ -206,6 +207,25 @@ def build_garden(
     result.graphs = len(graphs.graphs)
     result.triples = data_triples
     return result
+
+
+#: The grounder of the last build of this process, by its build key (which digests every lexicon file it read):
+#: a rebuild with the same key grounds with it, and with the names it grounded already.
+_LAST_GROUNDER: dict[str, Grounder] = {}
+
+
+def _grounder(key: str, specs: list, ids: Identifiers, terms: OntologyTerms, log: DiagnosticLog) -> Grounder:
+    """:func:`load_grounder`, or the last build's grounder for the same build key when loading it reported nothing."""
+    kept = _LAST_GROUNDER.get(key)
+    if kept is not None:
+        return kept
+    own = DiagnosticLog()
+    grounder = load_grounder(specs, ids, terms, own)
+    log.extend(own)
+    _LAST_GROUNDER.clear()
+    if not list(own):
+        _LAST_GROUNDER[key] = grounder
+    return grounder
 
 
 def _source_date() -> str | None:

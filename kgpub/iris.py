@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import quote
 
 from pyoxigraph import NamedNode
@@ -52,6 +53,7 @@ def short_hash(*parts: str, length: int = 16) -> str:
     return digest[:length]
 
 
+@lru_cache(maxsize=1 << 17)  # a pure function of a permalink: the same ones are minted build after build
 def encode_path(path: str) -> str:
     """Percent-encode each ``/``-separated segment of ``path``; drop empty and dot segments."""
     segments = [s for s in path.split("/") if s not in ("", ".", "..")]

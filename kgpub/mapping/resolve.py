@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable
 
 from pyoxigraph import NamedNode
@@ -28,8 +29,12 @@ from ..iris import IriMinter
 from ..model.entities import EntityNote, Link
 from ..model.notes import Note
 from ..vocab import KGO, SKOS
-from .tables import EntityMapping, MappingTables, Relation, normalise_name
+from .tables import EntityMapping, MappingTables, Relation
+from .tables import normalise_name as _normalise_name
 from .terms import OntologyTerms
+
+#: :func:`kgpub.mapping.tables.normalise_name`, computed once per name (a garden repeats its names build after build)
+normalise_name = lru_cache(maxsize=1 << 17)(_normalise_name)
 
 Match = tuple[NamedNode, Identifier]  # (skos predicate, identifier)
 
@@ -61,6 +66,7 @@ class IndexedEntity:
         return self.iri == self.own_iri
 
 
+@lru_cache(maxsize=1 << 17)  # pure: links and permalinks repeat within a build and build after build
 def permalink_key(permalink: str) -> str:
     """``/garden/u/gene/akt1/`` and ``garden/u/gene/akt1`` give the same key."""
     path = permalink.split("#", 1)[0].split("?", 1)[0].strip()
@@ -107,6 +113,7 @@ class GardenIndex:
         self._unresolved_labels: dict[NamedNode, str] = {}
         self._identifier_labels: dict[str, str] = {}  # identifier IRI -> the lexicon's label of it
         self._grounded_targets: dict[tuple[str, str, str], tuple[Match, ...]] = {}  # (target IRI, name, class) -> its matches
+        self._targets: dict[int, Target] = {}  # id of an entity -> the target of links to it (made once, by finish())
         self._finished = False
 
     # --- building ----------------------------------------------------------
@@ -182,6 +189,7 @@ class GardenIndex:
                         first_with[identifier.iri] = i
         for i, entity in enumerate(self.entities):
             entity.iri = self.entities[uf.find(i)].own_iri
+            self._targets[id(entity)] = Target(entity.iri, entity.record.title)
         for entity in self.entities:
             self._by_permalink.setdefault(permalink_key(entity.record.permalink), entity)
             titles, slugs, aliases, files = self._tiers
@@ -276,7 +284,8 @@ class GardenIndex:
         return self._tiers[1].get(stem) or self._tiers[3].get(stem)
 
     def _entity_target(self, entity: IndexedEntity) -> Target:
-        return Target(entity.iri, entity.record.title)  # type: ignore[arg-type]
+        target = self._targets.get(id(entity))
+        return target if target is not None else Target(entity.iri, entity.record.title)  # type: ignore[arg-type]
 
     def _unresolved(self, label: str, relation: Relation, *, private: bool) -> Target:
         cls = self.terms.target_class(relation.property, inverse=relation.inverse)

@@ -7,6 +7,7 @@ any character safely).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
@@ -132,19 +133,34 @@ def write_nquads(graphs: GraphSet, path: Path, digests: dict[NamedNode, GraphDig
     break ends a line only: inside literals it is escaped), and those lines are the digest's.
     A graph of ``graphs.chunks`` is written from there; the others are put there.
     """
-    with path.open("wb") as out:
-        for graph in sorted(graphs.graphs, key=lambda g: g.value):
-            chunk = graphs.chunks.get(graph)
-            if chunk is None:
-                data = serialize([q.triple for q in _sorted_quads(graphs.graphs[graph])], format=RdfFormat.N_TRIPLES)
-                digest = GraphDigest()
-                for line in data.split(b"\n")[:-1]:
-                    digest.add_ntriples(line)
-                chunk = graphs.chunks[graph] = (data.replace(b" .\n", b" " + str(graph).encode("utf-8") + b" .\n"), digest)
-            if digests is not None:
-                digests[graph] = chunk[1]
-            out.write(chunk[0])
+    parts: list[bytes | memoryview] = []
+    for graph in sorted(graphs.graphs, key=lambda g: g.value):
+        chunk = graphs.chunks.get(graph)
+        if chunk is None:
+            data = serialize([q.triple for q in _sorted_quads(graphs.graphs[graph])], format=RdfFormat.N_TRIPLES)
+            digest = GraphDigest()
+            for line in data.split(b"\n")[:-1]:
+                digest.add_ntriples(line)
+            chunk = graphs.chunks[graph] = (data.replace(b" .\n", b" " + str(graph).encode("utf-8") + b" .\n"), digest)
+        if digests is not None:
+            digests[graph] = chunk[1]
+        parts.append(chunk[0])
+    with path.open("wb", buffering=0) as out:
+        _write_all(out.fileno(), parts)
     return path
+
+
+_IOV_MAX = 1024  # buffers per writev call (Linux's IOV_MAX)
+
+
+def _write_all(fd: int, parts: Sequence[bytes | memoryview]) -> None:
+    """Write ``parts`` one after the other, up to :data:`_IOV_MAX` buffers a system call (a graph's lines are a few kB)."""
+    for start in range(0, len(parts), _IOV_MAX):
+        batch = parts[start:start + _IOV_MAX]
+        done = os.writev(fd, batch)
+        rest = memoryview(b"".join(batch))[done:] if done < sum(len(p) for p in batch) else memoryview(b"")
+        while rest:  # a short write (a full disk raises; a signal may stop a write part way)
+            rest = rest[os.write(fd, rest):]
 
 
 def manifest_for(graphs: GraphSet, base_iri: str, digests: Mapping[NamedNode, GraphDigest] | None = None) -> Manifest:

@@ -191,17 +191,18 @@ class NoteInputs:
     def __init__(self, files: dict[str, FileRecord], indexed: Indexed, settings: EmitSettings):
         self.files, self.indexed, self.settings = files, indexed, settings
         self._names: str | None = None
-        self._reprs: dict[object, str] = {}  # relations and targets, each written out once
+        self._reprs: dict[int, tuple[object, str]] = {}  # relations and targets, each written out once (by id: kept alive here)
 
     def _digest(self, *parts: object) -> str:
         return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
     def _repr(self, value: object) -> str:
-        """``repr(value)`` of a hashable index answer, computed once per value."""
-        text = self._reprs.get(value)
-        if text is None:
-            text = self._reprs[value] = repr(value)
-        return text
+        """``repr(value)`` of an immutable index answer, computed once per object (the index answers an entity's
+        links with one :class:`Target` object; no answer's hash is computed)."""
+        known = self._reprs.get(id(value))
+        if known is None or known[0] is not value:
+            known = self._reprs[id(value)] = (value, repr(value))
+        return known[1]
 
     def reference(self, ref: ReferenceRecord) -> str:
         return self._digest("reference", ref.note.relpath, self.files[ref.note.relpath].digest, ref.permalink)
