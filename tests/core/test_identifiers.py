@@ -49,3 +49,35 @@ def test_namespace_attributes_are_terms_even_where_str_has_a_method():
     assert DCTERMS.title.value == "http://purl.org/dc/terms/title"
     assert SCHEMA.format.value == "http://schema.org/format"
     assert KGO + "Gene" == "https://w3id.org/kgpub/ontology/Gene"
+
+
+_PROBE = """
+import sys
+from kgpub.identifiers import Identifiers
+ids = Identifiers.default()
+print(ids.expand("NCBIGene:207"), ids.expand("go:GO:0008286"), ids.standardize_prefix("UniProtKB"),
+      ids.compress("http://purl.uniprot.org/uniprot/P31749"), "bioregistry" in sys.modules)
+"""
+
+
+def _probe(env) -> list[str]:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _PROBE], env=env, capture_output=True, text=True, timeout=120, check=True)
+    return done.stdout.split()
+
+
+def test_the_prefix_records_are_cached_so_a_second_process_does_not_import_bioregistry(tmp_path):
+    import os
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    env.pop("KGPUB_NO_CACHE", None)
+    answers = ["https://www.ncbi.nlm.nih.gov/gene/207", "http://purl.obolibrary.org/obo/GO_0008286", "uniprot",
+               "uniprot:P31749"]
+    assert _probe(env) == answers + ["True"]  # first: from bioregistry, then written
+    (cached,) = (tmp_path / "kgpub").glob("identifiers-*.marshal")
+    assert _probe(env) == answers + ["False"]  # second: from the cache alone
+    cached.write_bytes(b"\x00damaged")
+    assert _probe(env) == answers + ["True"]  # a damaged cache is rebuilt
+    assert _probe({**env, "KGPUB_NO_CACHE": "1"}) == answers + ["True"]
