@@ -31,3 +31,8 @@ def mappings_dir() -> Path:
 
 def shapes_dir() -> Path:
     return data_dir("shapes")
+
+
+#: The node names a PrimeKG import writes in its folder (:mod:`kgpub.importers.primekg.names`) and a
+#: build ``--with`` that folder grounds by; here so that readers need not import the importer.
+PRIMEKG_NODES_TSV = "nodes.tsv"

@@ -9,7 +9,7 @@ from ..diagnostics import DiagnosticLog
 from ..identifiers import Identifiers
 from ..mapping.terms import OntologyTerms
 from ..paths import mappings_dir
-from ..importers.primekg.names import NODES_TSV
+from ..paths import PRIMEKG_NODES_TSV as NODES_TSV
 from .grounder import Grounder
 from .cache import cached_index
 from .model import LexiconSource

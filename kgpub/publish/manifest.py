@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,3 +122,25 @@ class Manifest:
 
     def graph(self, iri: str) -> GraphEntry | None:
         return next((g for g in self.graphs if g.iri == iri), None)
+
+
+def merge_into(manifest: Manifest, other_dir: Path | str, dist: Path | str) -> Manifest:
+    """Add the graphs of another output folder (a PrimeKG import's ``DIST/primekg``, ``kgpub build --with``)
+    to a build's ``manifest``, their files relative to ``dist``.
+
+    Entries with the same graph IRI are replaced.  The other folder must use the build's base IRI.
+    """
+    other_dir = Path(other_dir)
+    imported = Manifest.read(other_dir)
+    if imported.base_iri != manifest.base_iri:
+        raise ConfigError(
+            f"{other_dir}: imported with base IRI {imported.base_iri}, the build uses {manifest.base_iri}"
+        )
+    iris = {g.iri for g in imported.graphs}
+    manifest.graphs = [g for g in manifest.graphs if g.iri not in iris]
+    for entry in imported.graphs:
+        files = [os.path.relpath(other_dir / f, dist) for f in entry.files]
+        manifest.graphs.append(
+            GraphEntry(entry.iri, entry.triples, entry.digest, [f.replace(os.sep, "/") for f in files], entry.format, entry.role)
+        )
+    return manifest

@@ -41,7 +41,7 @@ from ..config import FileRules, GardenConfig, PublishMode
 from ..diagnostics import Diagnostic, DiagnosticLog
 from ..errors import NoteError
 from ..identifiers import Identifiers
-from ..importers.primekg.names import NODES_TSV
+from ..paths import PRIMEKG_NODES_TSV as NODES_TSV
 from ..mapping.fallback import MintedTerms
 from ..mapping.resolve import IndexedEntity
 from ..mapping.tables import MappingTables

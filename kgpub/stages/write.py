@@ -8,9 +8,8 @@ from typing import Sequence
 
 from .. import __version__
 from ..diagnostics import DiagnosticLog
-from ..importers.primekg import merge_into
 from ..publish.files import GraphSet, WrittenFiles, write_build
-from ..publish.manifest import GraphEntry, Manifest
+from ..publish.manifest import GraphEntry, Manifest, merge_into
 from .collector import collector_paused
 
 

@@ -10,11 +10,11 @@ Stages, one module each, data flowing one way (:mod:`.pipeline` only wires them)
 * write: :mod:`.sink` (sharded gzip N-Triples or Turtle), :mod:`.summary` (``summary.json``, ``void.ttl``),
   :mod:`.names` (``nodes.tsv``, the node names a build ``--with`` grounds by)
 
-:mod:`.reasons` names why rows are dropped; :mod:`.merge` adds an import's graphs to a garden build;
+:mod:`.reasons` names why rows are dropped; :func:`kgpub.publish.manifest.merge_into` adds an import's graphs to a garden build;
 :mod:`.synth` generates PrimeKG-shaped files.
 """
 
-from .merge import merge_into
+from ...publish.manifest import merge_into
 from .pipeline import ImportOptions, ImportResult, Progress, import_primekg
 
 __all__ = ["ImportOptions", "ImportResult", "Progress", "import_primekg", "merge_into"]

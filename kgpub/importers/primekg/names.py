@@ -11,9 +11,10 @@ from pathlib import Path
 
 import polars as pl
 
+from ...paths import PRIMEKG_NODES_TSV
 from .mapping import PrimekgMapping
 
-NODES_TSV = "nodes.tsv"
+NODES_TSV = PRIMEKG_NODES_TSV
 COLUMNS = ("iri", "curie", "class", "node_type", "node_source", "name")
 
 
