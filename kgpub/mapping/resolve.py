@@ -29,12 +29,8 @@ from ..iris import IriMinter
 from ..model.entities import EntityNote, Link
 from ..model.notes import Note
 from ..vocab import KGO, SKOS
-from .tables import EntityMapping, MappingTables, Relation
-from .tables import normalise_name as _normalise_name
+from .tables import EntityMapping, MappingTables, Relation, normalise_name
 from .terms import OntologyTerms
-
-#: :func:`kgpub.mapping.tables.normalise_name`, computed once per name (a garden repeats its names build after build)
-normalise_name = lru_cache(maxsize=1 << 17)(_normalise_name)
 
 Match = tuple[NamedNode, Identifier]  # (skos predicate, identifier)
 

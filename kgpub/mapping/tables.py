@@ -14,6 +14,7 @@ key) overrides the earlier one, other rows extend the tables.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -219,6 +220,7 @@ class MappingTables:
         return frozenset(result)
 
 
+@lru_cache(maxsize=1 << 17)  # pure: a garden repeats its names within a build and build after build
 def normalise_name(name: str) -> str:
     """Names match case-insensitively with whitespace collapsed."""
     return " ".join(name.split()).casefold()
