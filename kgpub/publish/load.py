@@ -24,11 +24,11 @@ from isal import igzip
 from pyoxigraph import NamedNode, RdfFormat, Store, parse
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+from ..cache import SETTLED_NS
 from ..errors import ConfigError, InputError, StoreError
 from .manifest import MANIFEST_NAME, GraphEntry, Manifest
 
 STATE_NAME = "kgpub-loaded.json"
-_SETTLED_NS = 2_000_000_000  # a manifest younger than this may still be rewritten in the same tick
 
 
 @dataclass
@@ -88,7 +88,7 @@ def _manifest_stamp(dist: Path) -> list | None:
         stat = (dist / MANIFEST_NAME).stat()
     except OSError:
         return None  # Manifest.read says what is wrong
-    if time.time_ns() - stat.st_mtime_ns < _SETTLED_NS:
+    if time.time_ns() - stat.st_mtime_ns < SETTLED_NS:  # it may still be rewritten within the same tick
         return None
     return [stat.st_ino, stat.st_size, stat.st_mtime_ns]
 
