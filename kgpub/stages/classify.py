@@ -99,14 +99,9 @@ def claim_permalinks(parts: Iterable[tuple[Note, Classified]], log: DiagnosticLo
                 result.skipped.append(note)
                 continue
             claims[key] = note.relpath
-        if part.entities:
-            result.entities += part.entities
-        if part.references:
-            result.references += part.references
-        if part.articles:
-            result.articles += part.articles
-        if part.private:
-            result.private += part.private
-        if part.skipped:
-            result.skipped += part.skipped
+        result.entities += part.entities
+        result.references += part.references
+        result.articles += part.articles
+        result.private += part.private
+        result.skipped += part.skipped
     return result
