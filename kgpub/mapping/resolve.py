@@ -56,6 +56,7 @@ class IndexedEntity:
     cls: NamedNode
     matches: list[Match] = field(default_factory=list)
     iri: NamedNode | None = None  # canonical, set by finish()
+    target: Target | None = None  # what links to it resolve to, set by finish()
 
     @property
     def canonical(self) -> bool:
@@ -109,7 +110,6 @@ class GardenIndex:
         self._unresolved_labels: dict[NamedNode, str] = {}
         self._identifier_labels: dict[str, str] = {}  # identifier IRI -> the lexicon's label of it
         self._grounded_targets: dict[tuple[str, str, str], tuple[Match, ...]] = {}  # (target IRI, name, class) -> its matches
-        self._targets: dict[int, Target] = {}  # id of an entity -> the target of links to it (made once, by finish())
         self._finished = False
 
     # --- building ----------------------------------------------------------
@@ -185,7 +185,7 @@ class GardenIndex:
                         first_with[identifier.iri] = i
         for i, entity in enumerate(self.entities):
             entity.iri = self.entities[uf.find(i)].own_iri
-            self._targets[id(entity)] = Target(entity.iri, entity.record.title)
+            entity.target = Target(entity.iri, entity.record.title)
         for entity in self.entities:
             self._by_permalink.setdefault(permalink_key(entity.record.permalink), entity)
             titles, slugs, aliases, files = self._tiers
@@ -280,8 +280,7 @@ class GardenIndex:
         return self._tiers[1].get(stem) or self._tiers[3].get(stem)
 
     def _entity_target(self, entity: IndexedEntity) -> Target:
-        target = self._targets.get(id(entity))
-        return target if target is not None else Target(entity.iri, entity.record.title)  # type: ignore[arg-type]
+        return entity.target or Target(entity.iri, entity.record.title)  # type: ignore[arg-type]
 
     def _unresolved(self, label: str, relation: Relation, *, private: bool) -> Target:
         cls = self.terms.target_class(relation.property, inverse=relation.inverse)
