@@ -20,6 +20,7 @@ import re
 import shutil
 import tempfile
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -82,29 +83,27 @@ def require_compiled(program: CompiledShapes) -> None:
         raise UnsupportedShape(f"{reason} ({len(program.unsupported)} shape(s) do not compile)", shape=shape)
 
 
-def validate_store(store: Store, *, shapes=None, cap: int | None = None, union: bool = True) -> ValidationReport:
+def validate_store(store: Store, *, shapes=None, cap: int | None = None, union: bool = True, workers: int = 1) -> ValidationReport:
     """Validate the union of ``store``'s graphs (data + class hierarchy) with the compiled shapes.
 
     ``shapes``: rdflib Graph (default every ``shapes/*.ttl``) or :class:`CompiledShapes`.
     ``cap``: keep at most this many results per (shape, constraint), counting
     all (``None`` keeps every result).  ``union=False``: the store holds everything in its
     default graph (as :func:`load_store` makes it), which queries read faster than the union.
+    ``workers``: checks run at a time, in threads (the results are the same for any number).
     """
     program = shapes if isinstance(shapes, CompiledShapes) else compiled(shapes if shapes is not None else default_shapes())
     closure = _class_closure(store, program.classes(), union)
-    kept: list[dict[tuple, None]] = []  # per check: its (focus, value) results, each once
+    queries = [render(check, lambda c: closure[c]) for check in program.checks]
+    if workers > 1:  # pyoxigraph evaluates a query without the GIL: the checks run side by side
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            found = list(pool.map(lambda query: _results(store, query, cap, union), queries))
+    else:
+        found = [_results(store, query, cap, union) for query in queries]
+    kept = [bucket for bucket, _count in found]  # per check: its (focus, value) results, each once
     totals: Counter = Counter()
-    for check in program.checks:
-        query = render(check, lambda c: closure[c])
-        key = (check.shape_key, check.constraint.component, check.severity)
-        bucket: dict[tuple, None] = {}
-        kept.append(bucket)
-        for item in _rows(store, query, union):
-            if item in bucket:
-                continue
-            if cap is None or len(bucket) < cap:
-                bucket[item] = None
-            totals[key] += 1  # counted whether kept or not (duplicates beyond the cap may be counted twice)
+    for check, (_bucket, count) in zip(program.checks, found):
+        totals[(check.shape_key, check.constraint.component, check.severity)] += count
     raws = [_raw(c, f, v, rpath) for c, bucket in zip(program.checks, kept) for f, v, _d, rpath in bucket]
     foci = {item[0] for bucket in kept for item in bucket}
     provenance = Provenance(_provenance_triples(store, foci))
@@ -112,6 +111,19 @@ def validate_store(store: Store, *, shapes=None, cap: int | None = None, union: 
     if cap is None:
         return ValidationReport(results)
     return CappedReport(results, totals=totals, cap=cap)
+
+
+def _results(store: Store, query: Query, cap: int | None, union: bool) -> tuple[dict[tuple, None], int]:
+    """The distinct result rows of one check (at most ``cap`` kept) and how many were found."""
+    bucket: dict[tuple, None] = {}
+    count = 0
+    for item in _rows(store, query, union):
+        if item in bucket:
+            continue
+        if cap is None or len(bucket) < cap:
+            bucket[item] = None
+        count += 1  # counted whether kept or not (duplicates beyond the cap may be counted twice)
+    return bucket, count
 
 
 def _rows(store: Store, query: Query, union: bool = True) -> Iterator[tuple]:
