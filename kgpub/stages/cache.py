@@ -57,7 +57,7 @@ from ..validate.shacl import validate
 from ..vocab import KGO, OWL, PREFIXES, PROV, RDF
 from .check import check_graphs, garden_shapes
 from .collector import collector_paused
-from .classify import ArticleRecord, Classified, ReferenceRecord, claim_permalinks, classify_note
+from .classify import ArticleRecord, Classified, ReferenceRecord, claim_permalinks, classify_forked, classify_note
 from .emit import Edge, EmitSettings, Emitted, emit_notes, support_evidence
 from .index import Indexed
 from .read import ReadNotes
@@ -165,8 +165,12 @@ def classify_cached(new: BuildCache, mode: PublishMode, tables: MappingTables, i
     """:func:`kgpub.stages.classify.classify` of the notes read into ``new``, classifying again only the notes read again.
 
     A reused entity note's type is looked up again in ``minted``, in reading order, so the build's
-    counts of note types are a full build's.
+    counts of note types are a full build's; so is the type of a note classified in a worker process
+    (:func:`kgpub.stages.classify.classify_forked`, when many notes were read again).
     """
+    fresh = [record for record in new.files.values() if record.note is not None and record.classified is None]
+    for record, (classified, diagnostics) in zip(fresh, classify_forked([r.note for r in fresh], mode, tables, ids, minted)):
+        record.classified, record.classify_diagnostics = classified, diagnostics
     parts: list[tuple[Note, Classified]] = []
     for record in new.files.values():
         if record.note is None:

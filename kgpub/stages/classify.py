@@ -9,10 +9,10 @@ error.  Every note read ends in exactly one of ``private``, ``skipped`` or a pub
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from ..config import PublishMode
-from ..diagnostics import DiagnosticLog
+from ..diagnostics import Diagnostic, DiagnosticLog
 from ..identifiers import Identifiers
 from ..mapping.fallback import MintedTerms
 from ..mapping.resolve import permalink_key
@@ -26,6 +26,7 @@ from ..sources.entity_note import read_entity_note
 from ..sources.permalink import note_permalink
 from ..sources.publishing import decide
 from .collector import collector_paused
+from .forked import forked_map, workers_for
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,28 @@ def classify_note(note: Note, mode: PublishMode, tables: MappingTables, ids: Ide
     else:
         result.entities.append(read_entity_note(note, tables, ids, log))
     return result
+
+
+def classify_forked(notes: Sequence[Note], mode: PublishMode, tables: MappingTables, ids: Identifiers,
+                    minted: MintedTerms) -> list[tuple[Classified, list[Diagnostic]]]:
+    """:func:`classify_note` of each note with its diagnostics, in forked worker processes (:mod:`.forked`), or
+    ``[]`` when the notes are too few for more than one (or the process cannot fork).
+
+    The note types the workers look up are not counted in ``minted`` (nor added to ``tables``): the caller
+    counts them in reading order, as for a classification it reuses.
+    """
+    workers = workers_for(len(notes))
+    if workers == 1:
+        return []
+
+    def classify_slice(part: Sequence[Note]) -> list[tuple[Classified, list[Diagnostic]]]:
+        out = []
+        for note in part:
+            own = DiagnosticLog()
+            out.append((classify_note(note, mode, tables, ids, own, minted), list(own)))
+        return out
+
+    return forked_map(classify_slice, notes, workers)
 
 
 def claim_permalinks(parts: Iterable[tuple[Note, Classified]], log: DiagnosticLog) -> Classified:
