@@ -160,7 +160,13 @@ def _target(t: Target, classes: Classes, i: int) -> str:
 
 
 def _focus(targets: Sequence[Target], classes: Classes) -> str:
-    """A sub-select of the distinct focus nodes of ``targets``."""
+    """A sub-select of the distinct focus nodes of ``targets``; the instances of one class without
+    subclasses are one triple pattern (the store holds a triple once: each focus node is one row),
+    which the query joins with the checked values without collecting them first."""
+    if len(targets) == 1 and targets[0].kind == "class":
+        pattern = _instance("?focus", targets[0].term, classes, "g0")
+        if pattern.startswith(f"?focus {_RDF_TYPE} <") and pattern.count(" ") == 3:  # ?focus rdf:type <C> .
+            return f"{{ {pattern} }}"
     union = " UNION ".join(f"{{ {_target(t, classes, i)} }}" for i, t in enumerate(targets))
     return f"{{ SELECT DISTINCT ?focus WHERE {{ {union} }} }}"
 
