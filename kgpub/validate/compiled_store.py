@@ -129,13 +129,16 @@ def _results(store: Store, query: Query, cap: int | None, union: bool) -> tuple[
 def _rows(store: Store, query: Query, union: bool = True) -> Iterator[tuple]:
     """(focus, value, distinct, result path) per result row; the last three may be None."""
     solutions = store.query(query.sparql, use_default_graph_as_union=union)
-    for sol in solutions:
-        focus = sol["focus"]
-        value = sol["value"] if query.has_value else None
-        if query.keep is not None and not query.keep(value):
-            continue
-        yield (focus, value, sol["distinct"] if query.distinct else None,
-               sol["rpath"] if query.result_path else None)
+    try:
+        for sol in solutions:
+            focus = sol["focus"]
+            value = sol["value"] if query.has_value else None
+            if query.keep is not None and not query.keep(value):
+                continue
+            yield (focus, value, sol["distinct"] if query.distinct else None,
+                   sol["rpath"] if query.result_path else None)
+    finally:
+        del solutions  # on the thread that made it, even when a traceback keeps this frame (pyoxigraph's are unsendable)
 
 
 def _raw(check, focus, value, rpath=None) -> tuple:
