@@ -22,7 +22,7 @@ from . import display, sparql
 from .examples import EXAMPLES_PATH, Example, examples_graph, load_examples
 from .formats import FORMATS, HTML, RDF_FORMATS, Format
 from .locations import Locations
-from .search import LabelIndex
+from .search import LabelIndex, fold
 from .views import Facts, Link, ResourceView, ViewBuilder
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -30,7 +30,7 @@ STATIC_PATH = "/-/static/"
 DOWNLOAD_PATH = "/-/download/"
 SEARCH_PATH = "/-/search"
 SEARCH_INDEX_PATH = "/-/search/prefix/"  #: the static site's label files (:meth:`Pages.search_files`)
-SEARCH_PREFIX = 2  #: characters of a case-folded label that name its file
+SEARCH_PREFIX = 2  #: characters of a folded label (search.fold) that name its file
 QUERY_PATH = "/sparql"
 VALIDATION_PATH = "/-/validation"
 _OWL = "http://www.w3.org/2002/07/owl#"
@@ -276,11 +276,11 @@ class Pages:
 
     async def search_files(self) -> dict[str, bytes]:
         """The static site's search: file name (under ``SEARCH_INDEX_PATH``) -> JSON of every label
-        whose case-folded form starts with the same ``SEARCH_PREFIX`` characters, as
+        whose folded form (:func:`kgpub.web.search.fold`) starts with the same ``SEARCH_PREFIX`` characters, as
         ``[folded, label, href, iri]`` rows in label order (read by ``static/search.js``)."""
         href = self.locations.href
         return {key.encode("utf-8").hex() + ".json":
-                json.dumps([[h.label.casefold(), h.label, href(h.iri), h.iri] for h in hits],
+                json.dumps([[fold(h.label), h.label, href(h.iri), h.iri] for h in hits],
                            ensure_ascii=False, separators=(",", ":")).encode("utf-8")
                 for key, hits in (await self.labels()).by_prefix(SEARCH_PREFIX).items()}
 
