@@ -10,7 +10,7 @@ import pytest
 import rdflib
 from starlette.testclient import TestClient
 
-from conftest import AKT1, XSS_LABEL, make_app
+from webgarden import AKT1, BASE, XSS_LABEL, make_app
 from kgpub.web.search import LabelIndex, fold
 
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
@@ -87,7 +87,6 @@ def test_pages_name_neighbours_from_the_label_index_built_anew_after_a_change(we
     from kgpub.web.app import create_pages_app
     from kgpub.web.pages import PagesSettings
 
-    from conftest import BASE
 
     store = ox.Store()
     store.bulk_load(path=str(web_dist / "kg.nq"), format=ox.RdfFormat.N_QUADS)

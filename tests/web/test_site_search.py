@@ -12,7 +12,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 import static_hosts
 from browser import Browser, installed
-from conftest import AKT1, AKT1_PATH, BASE, XSS_LABEL
+from webgarden import AKT1, AKT1_PATH, BASE, XSS_LABEL
 from test_browser import no_alert
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not installed(), reason="needs Debian chromium and chromium-driver (make test installs them)")]
