@@ -127,7 +127,7 @@ def read_notes_cached(garden: Path, rules: FileRules, log: DiagnosticLog, old: B
     for item in walk_garden(garden, rules):
         record = old.files.get(item.relpath)
         try:
-            st = os.stat(item.path)
+            st = os.stat(item.fspath)
             stat: tuple[int, int, int] | None = (st.st_size, st.st_mtime_ns, st.st_ino)
         except OSError:
             stat = None
