@@ -231,16 +231,18 @@ class NoteInputs:
         so its counts and first uses are those of a full build whatever is emitted again.
         """
         record = entity.record
-        file = self.files[record.relpath].digest
-        kept = self.kept.get(record.relpath)
+        relpath = record.note.relpath
+        file = self.files[relpath].digest
+        kept = self.kept.get(relpath)
         if kept is not None and kept[0] == file:
+            relation = self.settings.minted.relation
             for rel in record.relationships:
-                self.settings.minted.relation(rel.key, rel.location)
-            self.pure[record.relpath] = kept
+                relation(rel.key, rel.location)
+            self.pure[relpath] = kept
             return kept[1]
         index, publications = self.indexed.garden, self.indexed.publications
         lookups = index.unresolved_lookups
-        parts: list[str] = [repr(("entity", record.relpath, file, record.permalink,
+        parts: list[str] = [repr(("entity", relpath, file, record.permalink,
                                   entity.own_iri, entity.iri, entity.cls, entity.matches))]
         for rel in record.relationships:
             relation = self.settings.minted.relation(rel.key, rel.location)
@@ -252,7 +254,7 @@ class NoteInputs:
             parts.append(repr(publications.find(pub) if pub is not None else None))
         digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()  # no repr holds a raw U+001F
         if index.unresolved_lookups == lookups:  # every answer a lookup in the index, which recorded nothing
-            self.pure[record.relpath] = (file, digest)
+            self.pure[relpath] = (file, digest)
         return digest
 
 
