@@ -345,7 +345,7 @@ def linked(tmp_path: Path) -> Garden:
     notes = [
         _gene("alpha", "Alpha", "INHIBITED_BY:: [[Omega Thing]] - first", "ACTIVATES:: [[Beta]] - second"),
         _gene("beta", "Beta", "INHIBITED_BY:: [[omega thing]]", "ACTIVATES:: [[Delta]]"),
-        _gene("gamma", "Gamma", "ACTIVATES:: [[Alpha]]", front="ncbigene: 101\n"),
+        _gene("gamma", "Gamma", "ACTIVATES:: [[Alpha]]", "TUNES_UP:: [[Beta]]", front="ncbigene: 101\n"),  # a key not in relations.tsv
         _gene("delta", "Delta", "ACTIVATES:: [[Beta]]", front="ncbigene: 101\n"),
         _gene("epsilon", "Epsilon", "ACTIVATES:: [[Delta]]", "INHIBITED_BY:: [[Gamma]]"),
     ]
@@ -361,6 +361,7 @@ def test_edits_in_one_process_keep_the_index_and_give_a_full_builds_bytes(linked
     built again when they do; either way the files are a full build's and the notes emitted are those that changed."""
     g = linked
     assert len(g.build()) == 5
+    assert "1 statement(s)" in " ".join(str(d) for d in build_garden(g.path, None).log)  # the minted key's use counted once
     text = (g.root / "inc" / "kg.nq").read_text()
     assert '"Omega Thing"' in text and '"omega thing"' not in text  # the first label a link gave the target
 
@@ -380,7 +381,7 @@ def test_edits_in_one_process_keep_the_index_and_give_a_full_builds_bytes(linked
 
     # a renamed file others link to by title (no permalink in its front matter: its entity IRI moves)
     linkers = mentioning(g.root / "full", B + "gene/beta") - {"notes/beta.md"}
-    assert linkers == {"notes/alpha.md", "notes/delta.md"}
+    assert linkers == {"notes/alpha.md", "notes/gamma.md", "notes/delta.md"}
     shutil.move(g.note("notes/beta.md"), g.note("notes/beta-2.md"))
     assert g.build() == {"notes/beta-2.md", *linkers}
     assert mentioning(g.root / "full", B + "gene/beta-2") - {"notes/beta-2.md"} == linkers
