@@ -46,7 +46,7 @@ class _KeptIndex:
 
 @dataclass
 class IndexPlan:
-    """The index of a build, and the entity inputs it may take from the last build (:meth:`BuildSession.index`)."""
+    """The index of a build, and the entity inputs it may take from the last build (:meth:`BuildSession.reuse_index`, :meth:`BuildSession.new_index`)."""
 
     indexed: Indexed
     inputs: PureInputs
