@@ -5,9 +5,10 @@
 Generates the garden (benchmarks/build_10k.py's generator), builds it in full (writing the
 cache in DIST/.kgpub-cache), then K times edits the note text of one relationship of one note and rebuilds; prints
 the full build time, each incremental rebuild (wall clock and CPU time of the process), their
-medians and the peak RSS of the process.  The rebuilds run in the process of the full build, as
-``kgpub build --watch`` does (the cache saved last is still in memory); one more edit is rebuilt
-in a new process, which reads the cache from ``DIST/.kgpub-cache``.
+medians and the peak RSS of the process.  The rebuilds run in the process of the full build, with
+its :class:`kgpub.session.BuildSession`, as ``kgpub build --watch`` does (the cache saved last, the
+index and the grounder are still in memory); one more edit is rebuilt in a new process, which
+reads the cache from ``DIST/.kgpub-cache``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from build_10k import generate  # noqa: E402
 
 from kgpub.build import build_garden  # noqa: E402
 from kgpub.identifiers import Identifiers  # noqa: E402
+from kgpub.session import BuildSession  # noqa: E402
 
 
 def main(argv: list[str]) -> None:
@@ -35,8 +37,9 @@ def main(argv: list[str]) -> None:
         garden, dist = Path(tmp) / "garden", Path(tmp) / "dist"
         generate(garden, n)
         Identifiers.default()  # bioregistry load: once per process, not part of a build
+        session = BuildSession()
         t0 = time.perf_counter()
-        full = build_garden(garden, dist)
+        full = build_garden(garden, dist, session=session)
         full_s = time.perf_counter() - t0
         print(f"full build of {full.notes_published} notes: {full_s:.2f} s ({full.triples} triples)")
         notes = sorted(garden.rglob("*.md"))
@@ -45,7 +48,7 @@ def main(argv: list[str]) -> None:
             note = edit(garden, notes, k)
             marks: dict[str, float] = {}
             t0, c0 = time.perf_counter(), time.process_time()
-            result = build_garden(garden, dist, progress=lambda stage, done, total: marks.setdefault(stage, time.perf_counter() - t0))
+            result = build_garden(garden, dist, session=session, progress=lambda stage, done, total: marks.setdefault(stage, time.perf_counter() - t0))
             times.append(time.perf_counter() - t0)
             cpus.append(time.process_time() - c0)
             stages = ", ".join(f"{stage} at {at:.2f} s" for stage, at in marks.items())

@@ -31,11 +31,11 @@ from .mapping.terms import OntologyTerms
 from .ontology import load_ontology_quads
 from .publish.files import WrittenFiles
 from .publish.manifest import GraphEntry
-from .stages.cache import BuildCache, CacheStats, build_key, check_cached, classify_cached, emit_cached, graph_changes, keep_metadata, keep_written, plan_turtle, read_notes_cached, report_turtle
+from .session import BuildSession
+from .stages.cache import BuildCache, CacheStats, NoteInputs, build_key, check_cached, classify_cached, emit_cached, graph_changes, keep_metadata, keep_written, plan_turtle, read_notes_cached, report_turtle
 from .stages.emit import EmitSettings
-from .grounding.grounder import Grounder
 from .grounding.sssom import write_sssom
-from .grounding.stage import dist_lexicons, load_grounder
+from .grounding.stage import dist_lexicons
 from .stages.index import index_records
 from .stages.collector import collector_paused
 from .stages.write import check_extra_dists, write_outputs
@@ -113,6 +113,7 @@ def build_garden(
     validate: bool = True,
     cache: bool = True,
     full: bool = False,
+    session: BuildSession | None = None,
 ) -> BuildResult:
     """Build the linked data of the garden folder ``garden`` into ``out`` (``None``: check only, write nothing).
 
@@ -123,7 +124,9 @@ def build_garden(
     With ``out``, the build keeps a cache in ``out/.kgpub-cache`` (:mod:`kgpub.stages.cache`) and
     reads, emits and validates again only what changed since the last build; the files are the
     same bytes as a full build's.  ``full=True`` ignores the cache (and writes a new one);
-    ``cache=False`` neither reads nor writes it.  Raises :class:`ConfigError` only for unusable
+    ``cache=False`` neither reads nor writes it.  ``session``: what this process kept from its last
+    build (:class:`kgpub.session.BuildSession`; ``kgpub build --watch`` passes one to every rebuild),
+    reused where it gives the same bytes; ``None``: nothing kept.  Raises :class:`ConfigError` only for unusable
     options, configuration or data files.
     """
     garden = Path(garden)
@@ -146,18 +149,24 @@ def build_garden(
 
     key = build_key(garden, cfg, validate=validate, extra_dists=extra_dists)
     use_cache = cache and out_dir is not None
-    old = BuildCache.open(out_dir, key) if use_cache and not full else BuildCache(key)  # type: ignore[arg-type]
+    session = session if session is not None else BuildSession()
+    old = session.open_cache(out_dir, key) if use_cache and not full else BuildCache(key)  # type: ignore[arg-type]
     new = BuildCache(key)
     stats = result.cache
     read = read_notes_cached(garden, cfg.files, log, old, new, stats)
     tick("read", read.files, read.files)
     minted = MintedTerms(minter, tables)
     classified = classify_cached(new, cfg.publish, tables, ids, log, minted)
-    grounder = _grounder(key, [*cfg.lexicons, *dist_lexicons(extra_dists)], ids, terms, log)
-    indexed = index_records(classified, minter, tables, terms, grounder)
+    grounder = session.grounder(key, [*cfg.lexicons, *dist_lexicons(extra_dists)], ids, terms, log)
+    plan = None if full else session.reuse_index(key, classified, minter, tables, terms, grounder)
+    if plan is None:
+        plan = session.new_index(key, classified, index_records(classified, minter, tables, terms, grounder))
+    indexed = plan.indexed
     total = classified.published
     settings = EmitSettings(minter, ids, tables, cfg.site, minted)
-    emitted = emit_cached(classified, indexed, settings, log, lambda done: tick("emit", done, total), old, new, stats)
+    inputs = NoteInputs(new.files, indexed, settings, kept=plan.inputs)
+    emitted = emit_cached(classified, indexed, settings, log, lambda done: tick("emit", done, total), old, new, stats, inputs)
+    session.keep_index(plan, inputs.pure)
     graphs = emitted.graphs
     result.notes_read = read.files
     result.notes_published = total
@@ -204,28 +213,10 @@ def build_garden(
         if use_cache:
             keep_written(graphs, new, out_dir, written.files.turtle_index)
             new.save(out_dir, previous=old)
+            session.saved(out_dir, new)
     result.graphs = len(graphs.graphs)
     result.triples = data_triples
     return result
-
-
-#: The grounder of the last build of this process, by its build key (which digests every lexicon file it read):
-#: a rebuild with the same key grounds with it, and with the names it grounded already.
-_LAST_GROUNDER: dict[str, Grounder] = {}
-
-
-def _grounder(key: str, specs: list, ids: Identifiers, terms: OntologyTerms, log: DiagnosticLog) -> Grounder:
-    """:func:`load_grounder`, or the last build's grounder for the same build key when loading it reported nothing."""
-    kept = _LAST_GROUNDER.get(key)
-    if kept is not None:
-        return kept
-    own = DiagnosticLog()
-    grounder = load_grounder(specs, ids, terms, own)
-    log.extend(own)
-    _LAST_GROUNDER.clear()
-    if not list(own):
-        _LAST_GROUNDER[key] = grounder
-    return grounder
 
 
 def _source_date() -> str | None:

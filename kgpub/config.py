@@ -17,7 +17,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from functools import cached_property
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -97,14 +97,20 @@ class FileRules:
     exclude: tuple[str, ...] = (".obsidian/**", ".trash/**")
 
     def selects(self, relpath: str) -> bool:
-        return bool(self._matcher.match(relpath))
+        return _selects(self.include, self.exclude, relpath)
 
-    @cached_property
-    def _matcher(self):
-        """The globs compiled once (wcmatch), include patterns less exclude patterns."""
-        from wcmatch import glob
 
-        return glob.compile(list(self.include), flags=glob.GLOBSTAR | glob.DOTGLOB, exclude=list(self.exclude) or None)
+@lru_cache(maxsize=1 << 17)  # pure: a rebuild asks again about every file of the garden
+def _selects(include: tuple[str, ...], exclude: tuple[str, ...], relpath: str) -> bool:
+    return bool(_matcher(include, exclude).match(relpath))
+
+
+@lru_cache(maxsize=16)
+def _matcher(include: tuple[str, ...], exclude: tuple[str, ...]):
+    """The globs compiled once (wcmatch), include patterns less exclude patterns."""
+    from wcmatch import glob
+
+    return glob.compile(list(include), flags=glob.GLOBSTAR | glob.DOTGLOB, exclude=list(exclude) or None)
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,14 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from . import EXIT_FAILURE
+
+if TYPE_CHECKING:
+    from ..session import BuildSession
 
 FORMATS = ("text", "github")
 
@@ -47,6 +51,7 @@ def _run(command: str, garden: Path, out: Path | None, config: Path | None, base
     from ..diagnostics import DiagnosticLog
     from ..errors import ConfigError
     from ..iris import check_base_iri
+    from ..session import BuildSession
 
     if form not in FORMATS:
         _usage(command, f"--format {form!r}: one of {', '.join(FORMATS)}")
@@ -71,6 +76,7 @@ def _run(command: str, garden: Path, out: Path | None, config: Path | None, base
         _usage(command, str(error))
     console = Console(stderr=True)
     log = DiagnosticLog()
+    session = BuildSession()  # with --watch, what the first build keeps for the rebuilds
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=console, transient=True, disable=not console.is_terminal,
@@ -84,7 +90,7 @@ def _run(command: str, garden: Path, out: Path | None, config: Path | None, base
 
         try:
             result = build_garden(garden, out, config=cfg, base_iri=base_iri, extra_dists=with_dists, log=log, progress=tick,
-                                  validate=validate, cache=cache, full=full)
+                                  validate=validate, cache=cache, full=full, session=session)
         except OSError as error:
             _usage(command, f"{error.filename or out}: {error.strerror or error}")
     if form == "github":  # annotations on stdout (the validation results too); the summary on stderr
@@ -98,14 +104,17 @@ def _run(command: str, garden: Path, out: Path | None, config: Path | None, base
             print(line, file=sys.stderr)
     print(result.summary(), file=sys.stderr)
     if watch and out is not None:
-        _watch(garden, out, config, base_iri, with_dists, validate, cache, [*cfg.extend.mappings, *cfg.extend.ontology, *cfg.extend.shapes, *(x.path for x in cfg.lexicons)])
+        _watch(garden, out, config, base_iri, with_dists, validate, cache, [*cfg.extend.mappings, *cfg.extend.ontology, *cfg.extend.shapes, *(x.path for x in cfg.lexicons)],
+               session)
         raise typer.Exit(0)
     raise typer.Exit(result.exit_code)
 
 
 def _watch(garden: Path, out: Path, config: Path | None, base_iri: str | None, with_dists: list[Path], validate: bool,
-           cache: bool, also: list[Path]) -> None:
-    """Rebuild after each burst of saves, one summary line each (the configuration is read again each time); Ctrl-C ends."""
+           cache: bool, also: list[Path], session: BuildSession) -> None:
+    """Rebuild after each burst of saves, one summary line each (the configuration is read again each time); Ctrl-C ends.
+
+    Every rebuild passes ``session``, which the first build started: each keeps the grounder, the index and the cache for the next."""
     import time
 
     from ..build import build_garden
@@ -118,7 +127,8 @@ def _watch(garden: Path, out: Path, config: Path | None, base_iri: str | None, w
     def rebuild(changed: set[Path]) -> None:
         start = time.perf_counter()
         try:
-            result = build_garden(garden, out, config=config, base_iri=base_iri, extra_dists=with_dists, validate=validate, cache=cache)
+            result = build_garden(garden, out, config=config, base_iri=base_iri, extra_dists=with_dists, validate=validate, cache=cache,
+                                  session=session)
         except ConfigFileError as error:
             for d in error.diagnostics:
                 print(d, file=sys.stderr, flush=True)

@@ -63,6 +63,15 @@ class IndexedEntity:
         return self.iri == self.own_iri
 
 
+@dataclass(frozen=True)
+class IndexMark:
+    """What :meth:`GardenIndex.mark` noted of an index before any link was resolved (see :meth:`GardenIndex.rewind`)."""
+
+    rows: int
+    ambiguous: int
+    identifier_labels: dict[str, str]
+
+
 @lru_cache(maxsize=1 << 17)  # pure: links and permalinks repeat within a build and build after build
 def permalink_key(permalink: str) -> str:
     """``/garden/u/gene/akt1/`` and ``garden/u/gene/akt1`` give the same key."""
@@ -110,6 +119,9 @@ class GardenIndex:
         self._unresolved_labels: dict[NamedNode, str] = {}
         self._identifier_labels: dict[str, str] = {}  # identifier IRI -> the lexicon's label of it
         self._grounded_targets: dict[tuple[str, str, str], tuple[Match, ...]] = {}  # (target IRI, name, class) -> its matches
+        #: links resolved to no published entity or publication so far: the only resolutions that change the index
+        #: (grounding rows, first labels of unresolved targets, identifier labels) or depend on what earlier ones did
+        self.unresolved_lookups = 0
         self._finished = False
 
     # --- building ----------------------------------------------------------
@@ -202,6 +214,25 @@ class GardenIndex:
                     self._by_identifier.setdefault(identifier.iri, entity.iri)  # type: ignore[arg-type]
         self._finished = True
 
+    def mark(self) -> IndexMark:
+        """Note what the index holds once finished, before any link is resolved."""
+        return IndexMark(len(self.grounding_rows), len(self.ambiguous), dict(self._identifier_labels))
+
+    def rewind(self, mark: IndexMark, records: Iterable[EntityNote], minter: IriMinter, tables: MappingTables,
+               terms: OntologyTerms, grounder: Grounder | None) -> None:
+        """The index again as it was at ``mark``, for a build whose records have the same index facts
+        (:func:`kgpub.stages.index.index_facts`): what resolving links recorded since is dropped, each entity
+        takes the build's record of its note (same names, identifiers and permalink; other relationships) and
+        the index answers with the build's tables, terms and grounder (the same content: same build key)."""
+        del self.grounding_rows[mark.rows:], self.ambiguous[mark.ambiguous:]
+        self._identifier_labels = dict(mark.identifier_labels)
+        self._unresolved_labels = {}
+        self._grounded_targets = {}
+        self.minter, self.tables, self.terms, self.grounder = minter, tables, terms, grounder
+        by_path = {record.relpath: record for record in records}
+        for entity in self.entities:
+            entity.record = by_path[entity.record.relpath]
+
     # --- alignment ---------------------------------------------------------
 
     def mapped(self, name: str, cls: NamedNode, *, aliases: Iterable[str] = ()) -> list[Match]:
@@ -283,6 +314,7 @@ class GardenIndex:
         return entity.target or Target(entity.iri, entity.record.title)  # type: ignore[arg-type]
 
     def _unresolved(self, label: str, relation: Relation, *, private: bool) -> Target:
+        self.unresolved_lookups += 1
         cls = self.terms.target_class(relation.property, inverse=relation.inverse)
         label = label or "unnamed"
         matches: tuple[Match, ...] = ()

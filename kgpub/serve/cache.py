@@ -33,7 +33,7 @@ class Cached:
 
 def job_key(job: dict) -> tuple:
     """What a query job's answer depends on (the store aside)."""
-    return (job["text"], job.get("accept"), job.get("format"), job.get("base_iri"),
+    return (job["text"], job.get("accept"), job.get("format"), job.get("base_iri"), job.get("max_rows"),
             tuple(job.get("default_graphs") or ()), tuple(job.get("named_graphs") or ()),
             tuple((job.get("prefixes") or {}).items()))
 

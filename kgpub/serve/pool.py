@@ -282,7 +282,7 @@ class PoolBackend:
         timeout = self.settings.timeout if timeout is None else timeout
         deadline = loop.time() + timeout
         job = {**job, "cap": self.settings.cap, "stream_after": self.settings.stream_after,
-               "generation": self._generation, "max_rows": self.settings.max_rows, "timeout": timeout,
+               "generation": self._generation, "max_rows": job.get("max_rows", self.settings.max_rows), "timeout": timeout,
                "store": self.settings.store}
         if job["op"] == "update":
             if self._writer is None:
@@ -447,8 +447,12 @@ class PoolBackend:
 
     async def run(self, query: str, media_type: str, *, timeout: float | None = None,
                   prefixes: dict[str, str] | None = None) -> bytes:
-        """The contract of :class:`QueryBackend`: the whole answer to ``query`` in ``media_type``."""
-        job = {"op": "query", "text": query, "format": media_type, "accept": media_type}
+        """The contract of :class:`QueryBackend`: the whole answer to ``query`` in ``media_type``.
+
+        These are the server's own queries (the pages', the label index's), not a client's: the row
+        cap (``--max-rows``) is not theirs (a label index cut at it would lose names silently), the
+        byte cap and the timeout are."""
+        job = {"op": "query", "text": query, "format": media_type, "accept": media_type, "max_rows": 0}
         if prefixes:
             job["prefixes"] = prefixes
         reply = await self.execute(job, timeout)

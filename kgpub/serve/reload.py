@@ -20,7 +20,7 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from pyoxigraph import Store
 from watchfiles import DefaultFilter, awatch
@@ -28,6 +28,9 @@ from watchfiles import DefaultFilter, awatch
 from ..errors import KgpubError
 from ..publish.load import STATE_NAME, LoadReport, load_build
 from .pool import PoolBackend
+
+if TYPE_CHECKING:
+    from ..session import BuildSession
 
 log = logging.getLogger("kgpub.serve")
 
@@ -64,6 +67,7 @@ class Reloader:
         self.reloads = 0
         self._stop = asyncio.Event()
         self._warming: asyncio.Task | None = None
+        self._session: BuildSession | None = None  # what the last rebuild kept for the next (made by the first one)
 
     async def run(self) -> None:
         s = self.settings
@@ -113,9 +117,12 @@ class Reloader:
 
     def _rebuild(self, current: Path) -> tuple[Path, LoadReport] | None:
         from ..build import build_garden  # the build's stages are only needed here
+        from ..session import BuildSession
 
         s = self.settings
-        result = build_garden(s.garden, s.dist, config=s.config, extra_dists=s.extra_dists)
+        if self._session is None:
+            self._session = BuildSession()
+        result = build_garden(s.garden, s.dist, config=s.config, extra_dists=s.extra_dists, session=self._session)
         for line in result.log.render():
             log.warning("%s", line)
         self.live.mkdir(parents=True, exist_ok=True)

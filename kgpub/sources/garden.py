@@ -27,8 +27,12 @@ MAX_BODY_BYTES = 5 * 1024 * 1024
 
 @dataclass(frozen=True)
 class GardenFile:
-    path: Path
+    fspath: str  # the file's path as the walk found it (a rebuild stats every file and reads few)
     relpath: str
+
+    @property
+    def path(self) -> Path:
+        return Path(self.fspath)
 
 
 def walk_garden(garden: Path, rules: FileRules | None = None) -> Iterator[GardenFile]:
@@ -41,11 +45,11 @@ def walk_garden(garden: Path, rules: FileRules | None = None) -> Iterator[Garden
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         folder = os.path.relpath(root, garden)
         prefix = "" if folder == os.curdir else folder.replace(os.sep, "/") + "/"  # the folder's path in the garden
-        base = Path(root)
+        base = os.path.join(root, "")
         for name in sorted(files):
             if name.startswith(".") or not name.lower().endswith(NOTE_SUFFIXES):
                 continue
-            item = GardenFile(base / name, prefix + name)
+            item = GardenFile(base + name, prefix + name)
             if rules is None or rules.selects(item.relpath):
                 yield item
 

@@ -63,7 +63,7 @@ from .index import Indexed
 from .read import ReadNotes
 from .cache_store import CACHE_FOLDER, BuildCache, FileRecord, NoteGraph, stamp_of
 
-__all__ = ["CACHE_FOLDER", "BuildCache", "CacheStats", "build_key", "check_cached", "classify_cached", "emit_cached",
+__all__ = ["CACHE_FOLDER", "BuildCache", "CacheStats", "NoteInputs", "PureInputs", "build_key", "check_cached", "classify_cached", "emit_cached",
            "graph_changes", "keep_metadata", "keep_written", "plan_turtle", "read_notes_cached", "report_turtle"]
 
 _FORMAT = 6  # bump when the cached records change shape
@@ -127,7 +127,7 @@ def read_notes_cached(garden: Path, rules: FileRules, log: DiagnosticLog, old: B
     for item in walk_garden(garden, rules):
         record = old.files.get(item.relpath)
         try:
-            st = os.stat(item.path)
+            st = os.stat(item.fspath)
             stat: tuple[int, int, int] | None = (st.st_size, st.st_mtime_ns, st.st_ino)
         except OSError:
             stat = None
@@ -189,11 +189,23 @@ def classify_cached(new: BuildCache, mode: PublishMode, tables: MappingTables, i
 # --- emit -----------------------------------------------------------------------------------
 
 
-class NoteInputs:
-    """Digests of what each published note's graph is emitted from (see the module docstring)."""
+#: Entity notes' inputs that are a function of their file and of the index alone: by path, (file digest, inputs digest).
+PureInputs = dict[str, tuple[str, str]]
 
-    def __init__(self, files: dict[str, FileRecord], indexed: Indexed, settings: EmitSettings):
+
+class NoteInputs:
+    """Digests of what each published note's graph is emitted from (see the module docstring).
+
+    ``kept``: the last build's :data:`PureInputs`, when this build's index is that build's (the same
+    :func:`kgpub.stages.index.index_facts`) and ``old`` is the cache it saved; an entity note whose file
+    is the same then has the same inputs, taken from there without resolving its links.  ``pure``:
+    this build's, for the next.
+    """
+
+    def __init__(self, files: dict[str, FileRecord], indexed: Indexed, settings: EmitSettings, kept: PureInputs | None = None):
         self.files, self.indexed, self.settings = files, indexed, settings
+        self.kept: PureInputs = kept or {}
+        self.pure: PureInputs = {}
         self._names: str | None = None
         self._reprs: dict[int, tuple[object, str]] = {}  # relations and targets, each written out once (by id: kept alive here)
 
@@ -223,8 +235,18 @@ class NoteInputs:
         so its counts and first uses are those of a full build whatever is emitted again.
         """
         record = entity.record
+        relpath = record.note.relpath
+        file = self.files[relpath].digest
+        kept = self.kept.get(relpath)
+        if kept is not None and kept[0] == file:
+            relation = self.settings.minted.relation
+            for rel in record.relationships:
+                relation(rel.key, rel.location)
+            self.pure[relpath] = kept
+            return kept[1]
         index, publications = self.indexed.garden, self.indexed.publications
-        parts: list[str] = [repr(("entity", record.relpath, self.files[record.relpath].digest, record.permalink,
+        lookups = index.unresolved_lookups
+        parts: list[str] = [repr(("entity", relpath, file, record.permalink,
                                   entity.own_iri, entity.iri, entity.cls, entity.matches))]
         for rel in record.relationships:
             relation = self.settings.minted.relation(rel.key, rel.location)
@@ -234,16 +256,20 @@ class NoteInputs:
         for entry in record.references:
             pub = parse_reference_entry(entry.text, entry.location)
             parts.append(repr(publications.find(pub) if pub is not None else None))
-        return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()  # no repr holds a raw U+001F
+        digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()  # no repr holds a raw U+001F
+        if index.unresolved_lookups == lookups:  # every answer a lookup in the index, which recorded nothing
+            self.pure[relpath] = (file, digest)
+        return digest
 
 
 @collector_paused()
 def emit_cached(
     classified: Classified, indexed: Indexed, settings: EmitSettings, log: DiagnosticLog, tick: Callable[[int], None],
-    old: BuildCache, new: BuildCache, stats: CacheStats,
+    old: BuildCache, new: BuildCache, stats: CacheStats, inputs: NoteInputs | None = None,
 ) -> Emitted:
-    """:func:`kgpub.stages.emit.emit_notes`, emitting again only the notes whose inputs changed."""
-    inputs = NoteInputs(new.files, indexed, settings)
+    """:func:`kgpub.stages.emit.emit_notes`, emitting again only the notes whose inputs changed (``inputs``: their
+    digests, by default computed for every note)."""
+    inputs = inputs if inputs is not None else NoteInputs(new.files, indexed, settings)
     order: list[tuple[str, str, NamedNode]] = []  # (relpath, inputs, graph) in emission order
     dirty_refs = []
     for ref in classified.references:

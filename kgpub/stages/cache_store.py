@@ -85,22 +85,23 @@ class BuildCache:
     ttl: bytes | None = field(default=None, repr=False)
 
     generation: str = ""  # which rows of files.sqlite go with this build.pickle
+    #: ``build.pickle`` as :meth:`save` wrote it (size, mtime; not saved): the cache in memory is that file's while they are the same
+    saved_stamp: tuple[int, int] | None = field(default=None, repr=False)
 
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "files": {}, "notes": {}, "nq": b"", "ttl": None}
+        return {**self.__dict__, "files": {}, "notes": {}, "nq": b"", "ttl": None, "saved_stamp": None}
 
     @classmethod
     @collector_paused()
-    def open(cls, out: Path, key: str) -> "BuildCache":
+    def open(cls, out: Path, key: str, kept: "BuildCache | None" = None) -> "BuildCache":
         """The cache in ``out`` if it was written for ``key`` and ``out/kg.nq`` is the file it describes, else an empty one.
 
-        The cache this process saved last in ``out`` is taken from memory while ``build.pickle`` is the file it wrote.
+        ``kept``, the cache saved last in ``out`` by this process, is taken from memory while ``build.pickle`` is the file it wrote.
         """
         path = out / CACHE_FOLDER / _CACHE_FILE
         stamp = stamp_of(path)
-        kept = _LAST_SAVED.pop(str(out.resolve()), None)
-        if kept is not None and stamp is not None and kept[0] == stamp:
-            cache = kept[1]
+        if kept is not None and stamp is not None and kept.saved_stamp == stamp:
+            cache = kept
         else:
             cache = _load(out / CACHE_FOLDER)
         if cache is None or cache.key != key:
@@ -148,13 +149,7 @@ class BuildCache:
         with tmp.open("wb") as f:
             pickle.dump(self, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, folder / _CACHE_FILE)
-        stamp = stamp_of(folder / _CACHE_FILE)
-        if stamp is not None:
-            _LAST_SAVED[str(out.resolve())] = (stamp, self)
-
-
-#: The cache each folder was last saved with by this process (``build --watch`` rebuilds without reading it again).
-_LAST_SAVED: dict[str, tuple[tuple[int, int], BuildCache]] = {}
+        self.saved_stamp = stamp_of(folder / _CACHE_FILE)
 
 
 def _load(folder: Path) -> BuildCache | None:

@@ -14,7 +14,7 @@ from pyoxigraph import NamedNode
 from ..emit.publications import publication_iri
 from ..grounding.grounder import Grounder
 from ..iris import IriMinter
-from ..mapping.resolve import GardenIndex
+from ..mapping.resolve import GardenIndex, IndexMark
 from ..mapping.tables import MappingTables
 from ..mapping.terms import OntologyTerms
 from ..model.documents import Publication
@@ -68,3 +68,27 @@ def index_records(classified: Classified, minter: IriMinter, tables: MappingTabl
         garden.add_entity_note(record)
     garden.finish()
     return Indexed(garden, publications)
+
+
+def index_facts(classified: Classified) -> list[tuple]:
+    """Everything :func:`index_records` reads of the records, in its order: records with equal facts give the same
+    index (before links are resolved), whatever else of their notes (relationships, text, dates) differs."""
+    facts: list[tuple] = []
+    for note in classified.private:
+        facts.append(("private", note.relpath, note.path, note.front_matter, note.permalink))
+    for ref in classified.references:
+        note = ref.note
+        facts.append(("reference", note.relpath, note.path, ref.publication, note.permalink, note.title, note.slug))
+    for record in classified.entities:
+        note = record.note
+        facts.append(("entity", record.relpath, note.path, note.slug, record.note_type, record.permalink, record.title,
+                      record.aliases, record.identifiers))
+    return facts
+
+
+def reuse_index(indexed: Indexed, mark: IndexMark, classified: Classified, minter: IriMinter, tables: MappingTables,
+                terms: OntologyTerms, grounder: Grounder | None) -> Indexed:
+    """The last build's index for records whose :func:`index_facts` are the last build's: rewound to ``mark``
+    (noted right after :func:`index_records`), with this build's records."""
+    indexed.garden.rewind(mark, classified.entities, minter, tables, terms, grounder)
+    return indexed

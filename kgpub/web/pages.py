@@ -11,6 +11,7 @@ import asyncio
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Generic, TypeVar
 from urllib.parse import quote, urlencode
 
 import jinja2
@@ -22,7 +23,7 @@ from . import display, sparql
 from .examples import EXAMPLES_PATH, Example, examples_graph, load_examples
 from .formats import FORMATS, HTML, RDF_FORMATS, Format
 from .locations import Locations
-from .search import LabelIndex
+from .search import LabelIndex, fold
 from .views import Facts, Link, ResourceView, ViewBuilder
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -30,13 +31,31 @@ STATIC_PATH = "/-/static/"
 DOWNLOAD_PATH = "/-/download/"
 SEARCH_PATH = "/-/search"
 SEARCH_INDEX_PATH = "/-/search/prefix/"  #: the static site's label files (:meth:`Pages.search_files`)
-SEARCH_PREFIX = 2  #: characters of a case-folded label that name its file
+SEARCH_PREFIX = 2  #: characters of a folded label (search.fold) that name its file
 QUERY_PATH = "/sparql"
 VALIDATION_PATH = "/-/validation"
 _OWL = "http://www.w3.org/2002/07/owl#"
 _ONTOLOGY_TERMS = ("Class", "ObjectProperty", "DatatypeProperty", "AnnotationProperty")
 _COUNTS = "urn:kgpub:counts"  #: the subject of the counts in the page query's answer (``page.rq``)
 _COUNT_NAMES = ("instances", "uses", "graph")
+
+
+T = TypeVar("T")
+
+
+class Kept(Generic[T]):
+    """A value computed from the store, valid for one generation of it (``QueryBackend.generation``)."""
+
+    def __init__(self) -> None:
+        self._value: T | None = None
+        self._of = -1
+
+    def get(self, generation: int) -> T | None:
+        return self._value if self._of == generation else None
+
+    def set(self, generation: int, value: T) -> T:
+        self._value, self._of = value, generation
+        return value
 
 
 @dataclass(frozen=True)
@@ -95,11 +114,11 @@ class Pages:
                                 examples_path=EXAMPLES_PATH, ontology_path="/ontology",
                                 validation_path=VALIDATION_PATH, mount=self.locations.mount,
                                 base_iri=settings.base_iri, kgo=str(KGO))
-        self._labels: LabelIndex | None = None
-        self._labels_of = -1  #: the backend's generation the label index was built from
-        self._overview: Overview | None = None
-        self._datasets: dict[str, dict[str, list[ox.Term]]] | None = None
-        self._validation: dict[str, list[dict]] | None = None
+        # computed from the store once, and again after it changed (an update, a reload by --watch)
+        self._labels: Kept[LabelIndex] = Kept()
+        self._overview: Kept[Overview] = Kept()
+        self._datasets: Kept[dict[str, dict[str, list[ox.Term]]]] = Kept()
+        self._validation: Kept[dict[str, list[dict]]] = Kept()
         self._lock = asyncio.Lock()
 
     @property
@@ -142,13 +161,15 @@ class Pages:
         return next((v.value for p in display.predicates("site") for v in own.get(p, ())), None)
 
     async def datasets(self) -> dict[str, dict[str, list[ox.Term]]]:
-        """dataset IRI -> predicate -> values (``dataset.rq``), computed once."""
-        if self._datasets is None:
-            datasets: dict[str, dict[str, list[ox.Term]]] = {}
-            for r in await self.sparql.select(sparql.text("dataset")):
-                datasets.setdefault(r["dataset"].value, {}).setdefault(r["p"].value, []).append(r["o"])
-            self._datasets = datasets
-        return self._datasets
+        """dataset IRI -> predicate -> values (``dataset.rq``), computed once per generation of the store."""
+        generation = self.sparql.backend.generation
+        kept = self._datasets.get(generation)
+        if kept is not None:
+            return kept
+        datasets: dict[str, dict[str, list[ox.Term]]] = {}
+        for r in await self.sparql.select(sparql.text("dataset")):
+            datasets.setdefault(r["dataset"].value, {}).setdefault(r["p"].value, []).append(r["o"])
+        return self._datasets.set(generation, datasets)
 
     async def page_data(self, iri: str) -> tuple[list[ox.Triple], dict[str, int]]:
         """The answer of the page query (``page.rq``; the ontology IRI: its description and
@@ -225,9 +246,9 @@ class Pages:
 
     async def overview(self) -> Overview:
         async with self._lock:
-            if self._overview is None:
-                self._overview = await self._compute_overview()
-            return self._overview
+            generation = self.sparql.backend.generation
+            kept = self._overview.get(generation)
+            return kept if kept is not None else self._overview.set(generation, await self._compute_overview())
 
     async def _compute_overview(self) -> Overview:
         found, class_rows = await asyncio.gather(self.datasets(), self.sparql.select(sparql.text("class_counts")))
@@ -263,11 +284,11 @@ class Pages:
     async def labels(self) -> LabelIndex:
         async with self._lock:
             generation = self.sparql.backend.generation
-            if self._labels is None or self._labels_of != generation:  # built anew after an update or a reload
-                rows = await self.sparql.rows(sparql.text("labels"))  # ?s ?label ?rank
-                self._labels = LabelIndex([(s.value, label.value, int(rank.value)) for s, label, rank in rows])
-                self._labels_of = generation
-            return self._labels
+            kept = self._labels.get(generation)
+            if kept is not None:
+                return kept
+            rows = await self.sparql.rows(sparql.text("labels"))  # ?s ?label ?rank
+            return self._labels.set(generation, LabelIndex([(s.value, label.value, int(rank.value)) for s, label, rank in rows]))
 
     async def search(self, text: str) -> str:
         hits, more = (await self.labels()).prefix(text) if text else ([], False)
@@ -276,11 +297,11 @@ class Pages:
 
     async def search_files(self) -> dict[str, bytes]:
         """The static site's search: file name (under ``SEARCH_INDEX_PATH``) -> JSON of every label
-        whose case-folded form starts with the same ``SEARCH_PREFIX`` characters, as
+        whose folded form (:func:`kgpub.web.search.fold`) starts with the same ``SEARCH_PREFIX`` characters, as
         ``[folded, label, href, iri]`` rows in label order (read by ``static/search.js``)."""
         href = self.locations.href
         return {key.encode("utf-8").hex() + ".json":
-                json.dumps([[h.label.casefold(), h.label, href(h.iri), h.iri] for h in hits],
+                json.dumps([[fold(h.label), h.label, href(h.iri), h.iri] for h in hits],
                            ensure_ascii=False, separators=(",", ":")).encode("utf-8")
                 for key, hits in (await self.labels()).by_prefix(SEARCH_PREFIX).items()}
 
@@ -325,8 +346,11 @@ class Pages:
         return out
 
     async def validation(self) -> dict[str, list[dict]]:
-        """The build's SHACL results per note file (``DIST/validation.ttl``)."""
-        if self._validation is None:
+        """The build's SHACL results per note file (``DIST/validation.ttl``, read again when the store changed: a
+        ``--watch`` reload follows a rebuild, which rewrote it)."""
+        generation = self.sparql.backend.generation
+        kept = self._validation.get(generation)
+        if kept is None:
             report = self.settings.dist / "validation.ttl" if self.settings.dist else None
             grouped: dict[str, list[dict]] = {}
             if report is not None and report.is_file():
@@ -344,8 +368,8 @@ class Pages:
                         "message": r["message"].value if r["message"] is not None else "",
                         "shape": display.curie(r["shape"].value) if isinstance(r["shape"], ox.NamedNode) else None,
                     })
-            self._validation = grouped
-        return self._validation
+            kept = self._validation.set(generation, grouped)
+        return kept
 
     async def validation_page(self, file: str | None = None) -> str | None:
         report = await self.validation()

@@ -8,8 +8,17 @@ join in its query.
 
 from __future__ import annotations
 
+import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
+
+
+def fold(text: str) -> str:
+    """The case-insensitive key of a label or a query: NFC of the text upper-cased then lower-cased
+    ("Straße", "STRASSE" and "strasse" meet).  Not ``str.casefold``: the static site's script
+    (``static/search.js``) must compute the same key in the browser, and JavaScript has no case
+    folding; both languages' full upper and lower mappings (Unicode's SpecialCasing) agree."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).upper().lower())
 
 
 @dataclass(frozen=True)
@@ -21,7 +30,7 @@ class Hit:
 class LabelIndex:
     def __init__(self, rows: list[tuple[str, str, int]]):
         """``rows``: (iri, label, rank); an IRI's name is its label of lowest rank."""
-        ordered = sorted((label.casefold(), label, iri) for iri, label, _ in rows)
+        ordered = sorted((fold(label), label, iri) for iri, label, _ in rows)
         self._keys = [key for key, _, _ in ordered]
         self._hits = [Hit(iri, label) for _, label, iri in ordered]
         names: dict[str, tuple[int, str]] = {}
@@ -41,7 +50,7 @@ class LabelIndex:
     def prefix(self, text: str, limit: int = 50) -> tuple[list[Hit], bool]:
         """Resources whose label starts with ``text`` (case-insensitive), in label order,
         at most ``limit``; and whether there were more."""
-        key = text.strip().casefold()
+        key = fold(text.strip())
         if not key:
             return [], False
         start = bisect_left(self._keys, key)
@@ -53,7 +62,7 @@ class LabelIndex:
         return hits[:limit], len(hits) > limit
 
     def by_prefix(self, length: int) -> dict[str, list[Hit]]:
-        """Every label grouped by its first ``length`` characters (case-folded), in label order:
+        """Every label grouped by its first ``length`` characters (folded by :func:`fold`), in label order:
         the static site's search files."""
         groups: dict[str, list[Hit]] = {}
         for key, hit in zip(self._keys, self._hits):

@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+from kgpub.build import build_garden
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 DEADLINE_S = 120
 
@@ -38,6 +40,17 @@ def test_watch_rebuilds_on_save_and_stops_on_ctrl_c(tmp_path: Path) -> None:
         assert b'"PTEN phosphatase"' in after and after != before
         lines = [line for line in log.read_text().splitlines() if line.startswith("rebuilt in")]
         assert lines and all("notes emitted again" in line for line in lines), log.read_text()
+
+        # a second save, of the body only: the index the last rebuild kept is reused; the files are a full build's
+        time.sleep(0.5)  # the first burst of changes is over
+        note.write_text(note.read_text(encoding="utf-8").replace("one of the commonest events", "one of the most common events"), encoding="utf-8")
+        _wait_for(lambda: log.read_text().count("rebuilt in") >= len(lines) + 1, "second rebuild", proc, log)
+        last = [line for line in log.read_text().splitlines() if line.startswith("rebuilt in")][-1]
+        assert "1 notes emitted again" in last, log.read_text()
+        full = build_garden(garden, tmp_path / "full", cache=False)
+        assert full.exit_code in (0, 1)
+        for name in ("kg.nq", "kg.ttl", "mappings.sssom.tsv", "manifest.json", "validation.ttl"):
+            assert (dist / name).read_bytes() == (tmp_path / "full" / name).read_bytes(), name
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=30) == 0
     finally:

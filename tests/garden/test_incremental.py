@@ -13,7 +13,7 @@ import pytest
 from pyoxigraph import NamedNode, RdfFormat, parse
 
 from kgpub.build import BuildResult, build_garden
-from kgpub.stages import cache_store
+from kgpub.session import BuildSession
 from kgpub.stages.cache import CACHE_FOLDER
 from kgpub.vocab import KGO
 
@@ -34,6 +34,8 @@ class Garden:
         self.validated: int | None = None  # nodes the last incremental build validated again (None: all)
         self.warnings = 0  # SHACL warnings of the last build
         self.builds = 0
+        self.session = BuildSession()  # what this process keeps from its last build (a new one: a new process)
+        self.keep_session = False  # True: every build in this process (as kgpub build --watch), none from disk
 
     def note(self, relpath: str) -> Path:
         return self.path / relpath
@@ -48,11 +50,11 @@ class Garden:
         """Build both ways, compare every file, return the paths of the notes emitted again.
 
         Every other build reads the cache from ``inc/.kgpub-cache`` as a new process would (the others
-        take the cache this process saved last from memory)."""
+        take the cache, the index and the grounder this process kept from memory)."""
         self.builds += 1
-        if self.builds % 2:
-            cache_store._LAST_SAVED.clear()
-        inc = build_garden(self.path, self.root / "inc")
+        if self.builds % 2 and not self.keep_session:
+            self.session = BuildSession()
+        inc = build_garden(self.path, self.root / "inc", session=self.session)
         full = build_garden(self.path, self.root / "full", cache=False)
         assert not (self.root / "full" / CACHE_FOLDER).exists()
         assert (self.root / "inc" / CACHE_FOLDER).is_dir()
@@ -213,9 +215,9 @@ def test_primekg_garden_edits(primekg: Garden) -> None:
 def test_full_and_no_cache(example: Garden) -> None:
     g = example
     g.build()
-    again = build_garden(g.path, g.root / "inc", full=True)
+    again = build_garden(g.path, g.root / "inc", session=g.session, full=True)
     assert len(again.cache.emitted) == 17 and again.cache.validated_nodes is None
-    assert build_garden(g.path, g.root / "inc").cache.emitted == []  # full=True wrote a new cache
+    assert build_garden(g.path, g.root / "inc", session=g.session).cache.emitted == []  # full=True wrote a new cache
 
 
 LEXICONS = Path(__file__).resolve().parents[1] / "grounding" / "fixtures"
@@ -270,7 +272,7 @@ def test_unchanged_graphs_are_kept_as_lines_and_kg_ttl_is_patched(example: Garde
     graphs = json.loads((g.root / "inc" / "manifest.json").read_text())["graphs"]
     notes = sum(1 for entry in graphs if entry["role"] == "note")
     g.edit("gene/pten.md", "one of the commonest events", "one of the most common events")
-    inc = build_garden(g.path, g.root / "inc")
+    inc = build_garden(g.path, g.root / "inc", session=g.session)
     assert inc.cache.read == 1 and inc.cache.emitted == ["gene/pten.md"]
     assert inc.cache.graphs_kept == notes - 1  # every note graph but PTEN's
     assert inc.cache.turtle_blocks is not None and 0 < inc.cache.turtle_blocks < 20
@@ -280,20 +282,20 @@ def test_unchanged_graphs_are_kept_as_lines_and_kg_ttl_is_patched(example: Garde
 
     # a file touched, not changed: hashed again, not read
     g.note("gene/akt1.md").touch()
-    assert build_garden(g.path, g.root / "inc").cache.read == 0
+    assert build_garden(g.path, g.root / "inc", session=g.session).cache.read == 0
 
     # a new process: the cache is read from DIST/.kgpub-cache (files.sqlite and build.pickle)
-    cache_store._LAST_SAVED.clear()
+    g.session = BuildSession()
     g.edit("gene/pten.md", "ASSOCIATED_WITH_CONDITION:: [[Cancer]]", "ASSOCIATED_WITH_CONDITION:: [[Type 2 Diabetes]]")
     assert g.build() == {"gene/pten.md"}
-    cache_store._LAST_SAVED.clear()
+    g.session = BuildSession()
     shutil.move(g.note("gene/foxo1.md"), g.note("gene/foxo-1.md"))
     assert g.build() == {"gene/foxo-1.md"}
 
     # a kg.nq changed by hand: the cache describes another file, so the build is a full one
     with (g.root / "inc" / "kg.nq").open("ab") as f:
         f.write(b"<https://example.org/x> <https://example.org/y> <https://example.org/z> .\n")
-    again = build_garden(g.path, g.root / "inc")
+    again = build_garden(g.path, g.root / "inc", session=g.session)
     assert len(again.cache.emitted) == again.notes_published and again.cache.graphs_kept == 0
     build_garden(g.path, g.root / "full", cache=False)
     compare_folders(g.root / "full", g.root / "inc")
@@ -327,3 +329,87 @@ def test_kg_ttl_blocks_patch_like_a_full_serialisation() -> None:
     ordered, expected = turtle(after)
     assert patched == expected
     assert new_index == TurtleIndex.of(expected, ordered)
+
+
+def _gene(stem: str, title: str, *lines: str, front: str = "") -> tuple[str, str]:
+    return f"notes/{stem}.md", (f"---\ntype: gene\ntitle: {title}\ndg-publish: true\n{front}---\n# {title}\n\n"
+                                "## Relationships\n" + "".join(line + "\n" for line in lines))
+
+
+@pytest.fixture
+def linked(tmp_path: Path) -> Garden:
+    """Notes without permalinks (a renamed file moves its entity), two sharing an identifier, links by name to
+    notes and to no note (unresolved targets named after the first label a link gives them)."""
+    source = tmp_path / "source"
+    (source / "notes").mkdir(parents=True)
+    notes = [
+        _gene("alpha", "Alpha", "INHIBITED_BY:: [[Omega Thing]] - first", "ACTIVATES:: [[Beta]] - second"),
+        _gene("beta", "Beta", "INHIBITED_BY:: [[omega thing]]", "ACTIVATES:: [[Delta]]"),
+        _gene("gamma", "Gamma", "ACTIVATES:: [[Alpha]]", "TUNES_UP:: [[Beta]]", front="ncbigene: 101\n"),  # a key not in relations.tsv
+        _gene("delta", "Delta", "ACTIVATES:: [[Beta]]", front="ncbigene: 101\n"),
+        _gene("epsilon", "Epsilon", "ACTIVATES:: [[Delta]]", "INHIBITED_BY:: [[Gamma]]"),
+    ]
+    for relpath, text in notes:
+        (source / relpath).write_text(text, encoding="utf-8")
+    g = Garden(source, tmp_path / "build")
+    g.keep_session = True
+    return g
+
+
+def test_edits_in_one_process_keep_the_index_and_give_a_full_builds_bytes(linked: Garden) -> None:
+    """Every build in one session: the index is kept while no note's names, identifiers or permalink change, and
+    built again when they do; either way the files are a full build's and the notes emitted are those that changed."""
+    g = linked
+    assert len(g.build()) == 5
+    assert "1 statement(s)" in " ".join(str(d) for d in build_garden(g.path, None).log)  # the minted key's use counted once
+    text = (g.root / "inc" / "kg.nq").read_text()
+    assert '"Omega Thing"' in text and '"omega thing"' not in text  # the first label a link gave the target
+
+    # the index kept: a relationship's note text
+    g.edit("notes/alpha.md", "- second", "- second, edited")
+    assert g.build() == {"notes/alpha.md"}
+
+    # the index kept, the first label of an unresolved target changed: the other note linking there changes too
+    g.edit("notes/alpha.md", "[[Omega Thing]]", "[[OMEGA THING]]")
+    assert g.build() == {"notes/alpha.md", "notes/beta.md"}
+    assert '"OMEGA THING"' in (g.root / "inc" / "kg.nq").read_text()
+
+    # the index kept, the link that named the target first removed: named by the next one
+    g.edit("notes/alpha.md", "INHIBITED_BY:: [[OMEGA THING]] - first\n", "")
+    assert g.build() == {"notes/alpha.md", "notes/beta.md"}
+    assert '"omega thing"' in (g.root / "inc" / "kg.nq").read_text()
+
+    # a renamed file others link to by title (no permalink in its front matter: its entity IRI moves)
+    linkers = mentioning(g.root / "full", B + "gene/beta") - {"notes/beta.md"}
+    assert linkers == {"notes/alpha.md", "notes/gamma.md", "notes/delta.md"}
+    shutil.move(g.note("notes/beta.md"), g.note("notes/beta-2.md"))
+    assert g.build() == {"notes/beta-2.md", *linkers}
+    assert mentioning(g.root / "full", B + "gene/beta-2") - {"notes/beta-2.md"} == linkers
+
+    # a retitle that gives a second note the same name: links by that name resolve to the first by permalink
+    g.edit("notes/epsilon.md", "title: Epsilon", "title: Alpha")
+    assert g.build() >= {"notes/epsilon.md"}
+    assert mentioning(g.root / "full", B + "gene/alpha") >= {"notes/gamma.md"}
+
+    # a deleted note that shared an identifier with another (the merged entity's IRI was its own)
+    to_merged = mentioning(g.root / "full", B + "gene/delta")
+    assert "notes/epsilon.md" in to_merged and B + "gene/gamma" not in (g.root / "full" / "kg.ttl").read_text()
+    g.note("notes/delta.md").unlink()
+    emitted = g.build()
+    assert "notes/gamma.md" in emitted and "notes/epsilon.md" in emitted
+    assert B + "gene/gamma" in (g.root / "full" / "kg.ttl").read_text()
+
+    # nothing changed: nothing emitted
+    assert g.build() == set()
+
+
+def test_another_build_into_dist_between_two_builds_of_a_session(linked: Garden) -> None:
+    """Another build into DIST in between (another process): the session's cache in memory is not that DIST's, and
+    the inputs it kept (a function of a note's file and the index) still hold; the files are a full build's."""
+    g = linked
+    g.build()
+    g.edit("notes/beta.md", "[[omega thing]]", "[[Omega thing]]")
+    other = build_garden(g.path, g.root / "inc", session=BuildSession())  # another process's build into DIST
+    assert other.cache.emitted == ["notes/beta.md"]
+    g.edit("notes/alpha.md", "[[Omega Thing]]", "[[Omega, Thing]]")
+    assert g.build() == {"notes/alpha.md", "notes/beta.md"}

@@ -16,6 +16,7 @@ import requests
 from serving import serve, write_graphs_dist
 
 from kgpub.serve.results import WRITERS
+from kgpub.web import sparql as page_queries
 
 DATA = {"http://example.org/g": [f"<http://example.org/s{i}> <http://example.org/p{i % 7}> \"{i}\"" for i in range(3000)]}
 SELECT = "SELECT * { ?s ?p ?o }"
@@ -167,5 +168,28 @@ def test_an_executor_ended_mid_answer_leaves_a_closed_document(tmp_path):
                          headers={"Accept": "application/n-triples"}, timeout=30)
         assert r.status_code == 200 and 1000 <= triples_of("ntriples", r.content) <= 6000
         assert r.content.endswith(b"passed its timeout or its memory budget and was stopped\n")
+    finally:
+        s.stop()
+
+
+LABELLED = {"https://example.org/kg/note/things": [
+    f'<https://example.org/kg/thing/{i}> <http://www.w3.org/2000/01/rdf-schema#label> "thing {i:03d}"' for i in range(40)]}
+
+
+def test_the_row_cap_is_for_clients_answers_not_for_the_pages_own_queries(tmp_path):
+    """--max-rows cuts a client's answer; the label index the pages build holds every label (it was
+    cut at the cap: names and search hits past the 7th label were missing), and a client asking the
+    label index's own query still gets a cut answer (not the pages' whole one from the cache)."""
+    s = serve(write_graphs_dist(tmp_path / "dist", LABELLED), tmp_path / "serve", "--max-rows", "7", "--frontends", "1")
+    try:
+        root = s.url.rsplit("/sparql", 1)[0]
+        page = requests.get(root + "/-/search", params={"q": "thing 03"}, headers={"Accept": "text/html"}, timeout=20)
+        assert page.status_code == 200
+        assert all(f"thing 0{i}" in page.text for i in range(30, 40)), page.text
+        thing = requests.get(root + "/kg/thing/39", headers={"Accept": "text/html"}, timeout=20)
+        assert thing.status_code == 200 and "<h1>thing 039</h1>" in thing.text.replace("\n", "")
+        r = requests.get(s.url, params={"query": page_queries.text("labels")}, headers={"Accept": "text/tab-separated-values"}, timeout=20)
+        assert r.status_code == 200 and "7 rows" in r.headers["Kgpub-Cut"]
+        assert rows_of("tsv", r.content) == 7
     finally:
         s.stop()

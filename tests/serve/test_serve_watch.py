@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import re
+
 import requests
 
 from serving import serve
@@ -32,6 +34,14 @@ def wait_for(condition, seconds: float) -> float:
         assert time.monotonic() - started < seconds, f"not within {seconds} s"
         time.sleep(0.05)
     return time.monotonic() - started
+
+
+def note_count(url: str) -> int:
+    """The count of notes the landing page shows (its table of resources per class)."""
+    page = requests.get(url.rsplit("/sparql", 1)[0] + "/", headers={"Accept": "text/html"}, timeout=10).text
+    found = re.search(r'/ontology/Note" title="[^"]*">note</a></td><td class="num">([\d,]+)<', page)
+    assert found, page
+    return int(found.group(1).replace(",", ""))
 
 
 def test_serve_watch_reloads_changed_graphs(tmp_path):
@@ -58,9 +68,11 @@ def test_serve_watch_reloads_changed_graphs(tmp_path):
         pten = garden / "gene" / "pten.md"
         pten_graph = "https://example.org/kg/note/garden/dev_admin/gene/pten"
         assert ask(s.url, f"ASK {{ GRAPH <{pten_graph}> {{ ?s ?p ?o }} }}")
+        notes = note_count(s.url)
         pten.unlink()
         wait_for(lambda: not ask(s.url, f"ASK {{ GRAPH <{pten_graph}> {{ ?s ?p ?o }} }}"), 10)
         assert ask(s.url, INHIBITS % "foxo1")  # the rest stays
+        assert note_count(s.url) == notes - 1  # the landing page's counts follow the reload
     finally:
         assert s.stop() == 0
     assert not (tmp_path / "serve" / "store.live").exists()  # generations go with the server

@@ -10,29 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from kgpub.build import build_garden
-from kgpub.serve.backend import LocalBackend
-from kgpub.web.app import create_pages_app
-from kgpub.web.pages import PagesSettings
-
-BASE = "https://example.org/kg/"
-AKT1 = BASE + "garden/dev_admin/gene/akt1"
-AKT1_PATH = "/kg/garden/dev_admin/gene/akt1"
-XSS_LABEL = "<script>alert(1)</script>"
-
-HOSTILE = """---
-title: "<script>alert(1)</script>"
-type: gene
-permalink: /garden/dev_admin/gene/xss/
-dg-publish: true
-ncbigene: 99999999
----
-
-# Hostile
-
-## Relationships
-
-INHIBITS:: [[AKT1]] - <img src=x onerror="document.title='pwned'"> note text
-"""
+from webgarden import BASE, HOSTILE, make_app
 
 
 @pytest.fixture(scope="session")
@@ -50,10 +28,6 @@ def web_store(web_dist) -> ox.Store:
     store = ox.Store()
     store.bulk_load(path=str(web_dist / "kg.nq"), format=ox.RdfFormat.N_QUADS)
     return store
-
-
-def make_app(store, dist, **settings):
-    return create_pages_app(LocalBackend(store), PagesSettings(BASE, dist=dist, **settings))
 
 
 @pytest.fixture(scope="session")

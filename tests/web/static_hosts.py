@@ -15,7 +15,7 @@ from typing import Iterator
 import pytest
 import requests
 
-from conftest import BASE
+from webgarden import BASE
 from kgpub.web.export import SiteSettings, export_site
 from live import free_port
 

@@ -16,7 +16,7 @@ from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
 from browser import Browser, installed
-from conftest import AKT1, AKT1_PATH, XSS_LABEL, make_app
+from webgarden import AKT1, AKT1_PATH, XSS_LABEL, make_app
 from live import KgpubServe, ThreadedUvicorn, crawl
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not installed(), reason="needs Debian chromium and chromium-driver (make test installs them)")]

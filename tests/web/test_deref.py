@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from conftest import AKT1, AKT1_PATH, BASE
+from webgarden import AKT1, AKT1_PATH, BASE
 
 KGO = "https://w3id.org/kgpub/ontology/"
 PTEN = BASE + "garden/dev_admin/gene/pten"

@@ -10,7 +10,8 @@ import pytest
 import rdflib
 from starlette.testclient import TestClient
 
-from conftest import AKT1, XSS_LABEL, make_app
+from webgarden import AKT1, BASE, XSS_LABEL, make_app
+from kgpub.web.search import LabelIndex, fold
 
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 SCHEMA = rdflib.Namespace("https://schema.org/")
@@ -86,7 +87,6 @@ def test_pages_name_neighbours_from_the_label_index_built_anew_after_a_change(we
     from kgpub.web.app import create_pages_app
     from kgpub.web.pages import PagesSettings
 
-    from conftest import BASE
 
     store = ox.Store()
     store.bulk_load(path=str(web_dist / "kg.nq"), format=ox.RdfFormat.N_QUADS)
@@ -103,3 +103,13 @@ def test_pages_name_neighbours_from_the_label_index_built_anew_after_a_change(we
     backend.generation += 1  # what the server's pool does at an update or a reload
     page = client.get("/kg/garden/dev_admin/gene/akt1", headers={"Accept": "text/html"}).text
     assert link + "PTEN renamed</a>" in page and link + "PTEN</a>" not in page
+
+
+def test_search_matches_labels_whatever_their_case_mapping():
+    """One fold for labels and queries (the static site's script computes the same): "ß" meets "SS"."""
+    index = LabelIndex([("urn:a", "Straße-Kinase", 0), ("urn:b", "STRESS granule", 0), ("urn:c", "Ǆemal", 0)])
+    assert [h.iri for h in index.prefix("STRASSE")[0]] == ["urn:a"]
+    assert [h.iri for h in index.prefix("straße-k")[0]] == ["urn:a"]
+    assert [h.iri for h in index.prefix("ǆe")[0]] == ["urn:c"]
+    assert sorted(index.by_prefix(2)) == ["st", "ǆe"]
+    assert fold("Straße") == "strasse" and fold("Ǆ") == "ǆ" and fold("e\u0301") == "\u00e9"

@@ -7,7 +7,7 @@ import pytest
 import requests
 from pyoxigraph import NamedNode, RdfFormat, parse
 
-from conftest import AKT1, AKT1_PATH
+from webgarden import AKT1, AKT1_PATH
 from live import KgpubServe
 
 pytestmark = pytest.mark.server

@@ -12,7 +12,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 from starlette.staticfiles import StaticFiles
 
-from conftest import AKT1, BASE, XSS_LABEL
+from webgarden import AKT1, BASE, XSS_LABEL
 from kgpub.web.export import SiteSettings, export_site
 from live import ThreadedUvicorn, crawl
 

@@ -9,7 +9,7 @@ import requests
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse
 
 import static_hosts
-from conftest import AKT1, AKT1_PATH
+from webgarden import AKT1, AKT1_PATH
 
 pytestmark = pytest.mark.server
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"

@@ -4,6 +4,7 @@ split by prefix; no server-side code)."""
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -11,15 +12,23 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 import static_hosts
 from browser import Browser, installed
-from conftest import AKT1, AKT1_PATH, XSS_LABEL
+from webgarden import AKT1, AKT1_PATH, BASE, XSS_LABEL
 from test_browser import no_alert
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not installed(), reason="needs Debian chromium and chromium-driver (make test installs them)")]
 
 
+#: A label whose upper and lower cases differ in length ("ß" upper-cases to "SS"), added to the store.
+STRASSE = "Straße-Kinase 1"
+
+
 @pytest.fixture(scope="module")
 def host(web_store, web_dist, tmp_path_factory):
-    with static_hosts.nginx(web_store, web_dist, tmp_path_factory.mktemp("nginx-search")) as url:
+    store = ox.Store()
+    store.bulk_extend(web_store.quads_for_pattern(None, None, None, None))
+    store.add(ox.Quad(ox.NamedNode(BASE + "garden/dev_admin/gene/strasse"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+                      ox.Literal(STRASSE), ox.NamedNode(BASE + "note/garden/dev_admin/gene/strasse")))
+    with static_hosts.nginx(store, web_dist, tmp_path_factory.mktemp("nginx-search")) as url:
         yield url
 
 
@@ -64,6 +73,15 @@ def test_typing_narrows_the_hits(browser, host):
     box.send_keys(Keys.BACKSPACE, Keys.BACKSPACE, Keys.BACKSPACE, "fox")
     labels = hits(browser, "FOXO1")
     assert "PTEN" not in labels and "q=fox" in d.current_url
+
+
+@pytest.mark.parametrize("typed", ["straße", "STRASSE", "Strasse-k"])
+def test_the_browser_folds_a_query_as_the_index_was_folded(browser, host, typed):
+    """The label files are keyed in Python, the query in JavaScript: "ß" and "SS" meet on both sides."""
+    d = browser.driver
+    d.get(host + "/-/search")
+    d.find_element(By.ID, "search-q").send_keys(typed)
+    assert STRASSE in hits(browser, STRASSE)
 
 
 def test_a_hostile_label_is_shown_never_run(browser, host):

@@ -12,7 +12,7 @@ from kgpub.serve.run import _Lifespan
 from kgpub.web.app import create_pages_app
 from kgpub.web.pages import PagesSettings
 
-from conftest import BASE
+from webgarden import BASE
 
 
 class CountingBackend(LocalBackend):

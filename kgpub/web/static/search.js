@@ -1,7 +1,7 @@
 // The static site's search by label prefix (kgpub site writes no server): the labels are split
-// into small JSON files by the first two characters of their case-folded form, named by the hex
+// into small JSON files by the first two characters of their folded form (see fold), named by the hex
 // of those characters' UTF-8 bytes (-/search/prefix/616b.json holds the labels starting "ak"),
-// each a list of [case-folded label, label, href, IRI] in label order.  A query fetches one file
+// each a list of [folded label, label, href, IRI] in label order.  A query fetches one file
 // and keeps the entries that start with it.  Results reach the page through textContent and
 // attributes only: no HTML is built from data.
 (function () {
@@ -12,6 +12,11 @@
   var input = document.getElementById("search-q"), hits = document.getElementById("hits");
   var status = document.getElementById("search-status");
   var files = {};
+
+  // The key kgpub.web.search.fold computes in Python: NFC of the text upper-cased then lower-cased.
+  function fold(text) {
+    return text.normalize("NFC").toUpperCase().toLowerCase().normalize("NFC");
+  }
 
   function hex(text) {
     var bytes = new TextEncoder().encode(text), out = "";
@@ -47,10 +52,10 @@
   }
 
   function search(text) {
-    var q = text.trim().toLowerCase(), chars = Array.from(q);
+    var q = fold(text.trim()), chars = Array.from(q);
     if (!q) { hits.textContent = ""; status.textContent = "Type the start of a label."; return; }
     file(chars.slice(0, 2).join("")).then(function (entries) {
-      if (input.value.trim().toLowerCase() === q) { show(q, entries); }
+      if (fold(input.value.trim()) === q) { show(q, entries); }
     });
   }
 
