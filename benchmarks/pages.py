@@ -160,15 +160,18 @@ def main() -> None:
             ox_data.parent.mkdir(parents=True, exist_ok=True)
             load_oxigraph(args.dist, manifest, ox_data)
         ox = start_oxigraph(work / "ox", read_only=True, extra=["--union-default-graph"])
-        kg = start_kgpub_serve(args.dist, work / "kg", extra=["--quiet", "--timeout", "20",
-                                                                   "--cache-mb", str(args.cache_mb)], timeout=3600)
         base = None
         if args.baseline:
-            if not (work / "base" / "store").exists():
+            # a fresh copy of this tree's store, taken before either server opens it: the same
+            # files for both (a store reopened for its load check since the copy can read slower)
+            shutil.rmtree(work / "base" / "store", ignore_errors=True)
+            if (work / "kg" / "store").exists():
                 shutil.copytree(work / "kg" / "store", work / "base" / "store")
             base = start_kgpub_serve(args.dist, work / "base", extra=["--quiet", "--timeout", "20",
                                                                       "--cache-mb", str(args.cache_mb)],
                                      env={"PYTHONPATH": str(args.baseline.resolve())}, timeout=3600)
+        kg = start_kgpub_serve(args.dist, work / "kg", extra=["--quiet", "--timeout", "20",
+                                                                   "--cache-mb", str(args.cache_mb)], timeout=3600)
         try:
             quads = sum(g.triples for g in manifest.graphs)
             primekg = [g for g in manifest.graphs if g.role == "primekg"]
