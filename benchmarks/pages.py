@@ -11,7 +11,11 @@ Both servers run at once on the same build (``--dist``: e.g. the 10,000-note bui
   ``DESCRIBE <iri>`` (Turtle) on ``oxigraph serve-read-only --union-default-graph`` over the
   same files; target: kgpub's p50 within 1.2x of oxigraph's.
 
-    python benchmarks/pages.py --dist DIST [--seconds 20] [--rounds 3] [--sample 400] [--cache-mb 0]
+    python benchmarks/pages.py --dist DIST [--seconds 20] [--rounds 3] [--sample 400] [--cache-mb 0] [--baseline TREE]
+
+With ``--baseline TREE`` (a checkout of kgpub, e.g. a worktree of ``main``) a second kgpub serve runs
+TREE's code on a copy of the same store, and its pages and descriptions are loaded in the same
+rounds, alternating with this tree's: before and after side by side on the same machine load.
 
 With ``--cache-mb 0`` every answer is computed (cold); by default kgpub serve keeps them
 (its store does not change while served), so after the first pass over the sample they are
@@ -29,6 +33,7 @@ import json
 import os
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -143,6 +148,8 @@ def main() -> None:
     parser.add_argument("--cache-mb", type=int, default=64,
                         help="kgpub serve's answer cache (0: every answer computed; the sample is cycled through)")
     parser.add_argument("--work", type=Path, help="Keep the stores here (default: a temporary folder).")
+    parser.add_argument("--baseline", type=Path,
+                        help="A kgpub checkout whose serve is measured alongside this one (on a copy of the store).")
     args = parser.parse_args()
     manifest = Manifest.read(args.dist)
     with tempfile.TemporaryDirectory() as tmp:
@@ -153,6 +160,16 @@ def main() -> None:
             ox_data.parent.mkdir(parents=True, exist_ok=True)
             load_oxigraph(args.dist, manifest, ox_data)
         ox = start_oxigraph(work / "ox", read_only=True, extra=["--union-default-graph"])
+        base = None
+        if args.baseline:
+            # a fresh copy of this tree's store, taken before either server opens it: the same
+            # files for both (a store reopened for its load check since the copy can read slower)
+            shutil.rmtree(work / "base" / "store", ignore_errors=True)
+            if (work / "kg" / "store").exists():
+                shutil.copytree(work / "kg" / "store", work / "base" / "store")
+            base = start_kgpub_serve(args.dist, work / "base", extra=["--quiet", "--timeout", "20",
+                                                                      "--cache-mb", str(args.cache_mb)],
+                                     env={"PYTHONPATH": str(args.baseline.resolve())}, timeout=3600)
         kg = start_kgpub_serve(args.dist, work / "kg", extra=["--quiet", "--timeout", "20",
                                                                    "--cache-mb", str(args.cache_mb)], timeout=3600)
         try:
@@ -177,13 +194,19 @@ def main() -> None:
                 "turtle oxigraph DESCRIBE": (ox, work / "ttl-ox.lua", LUA % (", ".join(
                     json.dumps("/query?query=" + quote(f"DESCRIBE <{i}>")) for i in sample), "text/turtle")),
             }
+            if base is not None:
+                scripts = {"page kgpub": scripts["page kgpub"],
+                           "page kgpub baseline": (base, scripts["page kgpub"][1], scripts["page kgpub"][2]),
+                           "turtle kgpub": scripts["turtle kgpub"],
+                           "turtle kgpub baseline": (base, scripts["turtle kgpub"][1], scripts["turtle kgpub"][2]),
+                           "turtle oxigraph DESCRIBE": scripts["turtle oxigraph DESCRIBE"]}
             for _, script, text in scripts.values():
                 script.write_text(text)
             # Every front end builds its label index on its first page (seconds on this build): one
             # unrecorded pass of each script first, so the rounds measure the steady state.
             for name, (server, script, _) in scripts.items():
                 r = wrk(script, server.base_url, args.warmup)
-                print(f"warm-up {name:25} {r['rps']:8.0f} req/s  errors {r['errors']}", flush=True)
+                print(f"warm-up {name:27} {r['rps']:8.0f} req/s  errors {r['errors']}", flush=True)
             results: dict[str, list[dict]] = {name: [] for name in scripts}
             for rnd in range(args.rounds):
                 names = list(scripts) if rnd % 2 == 0 else list(scripts)[::-1]
@@ -193,21 +216,27 @@ def main() -> None:
                         r = wrk(script, server.base_url, args.seconds)
                     r["cpu"] = meter.seconds * 1e3 / max(1.0, r["rps"] * args.seconds)
                     results[name].append(r)
-                    print(f"round {rnd + 1} {name:25} {r['rps']:8.0f} req/s  p50 {r['p50']:7.2f} ms  "
+                    print(f"round {rnd + 1} {name:27} {r['rps']:8.0f} req/s  p50 {r['p50']:7.2f} ms  "
                           f"p99 {r['p99']:7.2f} ms  CPU {r['cpu']:6.2f} ms/req  errors {r['errors']}  "
                           f"load {os.getloadavg()[0]:.2f}", flush=True)
             med = {n: {k: statistics.median(x[k] for x in rs) for k in ("rps", "p50", "p99", "cpu")}
                    for n, rs in results.items()}
             print("medians:")
             for name, m in med.items():
-                print(f"  {name:25} {m['rps']:8.0f} req/s  p50 {m['p50']:7.2f} ms  p99 {m['p99']:7.2f} ms  "
+                print(f"  {name:27} {m['rps']:8.0f} req/s  p50 {m['p50']:7.2f} ms  p99 {m['p99']:7.2f} ms  "
                       f"CPU {m['cpu']:6.2f} ms/req (server and its executors)")
             page = med["page kgpub"]
             ratio = med["turtle kgpub"]["p50"] / med["turtle oxigraph DESCRIBE"]["p50"]
             print(f"pages: p50 {page['p50']:.2f} ms (target <= 20), p99 {page['p99']:.2f} ms (target <= 100)")
             print(f"turtle: kgpub p50 / oxigraph DESCRIBE p50 = {ratio:.2f}x (target <= 1.2x); "
                   f"throughput ratio {med['turtle oxigraph DESCRIBE']['rps'] / med['turtle kgpub']['rps']:.2f}x")
+            if base is not None:
+                ratio = med["turtle kgpub baseline"]["p50"] / med["turtle oxigraph DESCRIBE"]["p50"]
+                print(f"baseline {args.baseline}: pages p50 {med['page kgpub baseline']['p50']:.2f} ms, "
+                      f"p99 {med['page kgpub baseline']['p99']:.2f} ms; turtle {ratio:.2f}x DESCRIBE")
         finally:
+            if base is not None:
+                stop(base.proc)
             stop(kg.proc)
             stop(ox.proc)
 

@@ -17,9 +17,10 @@ large one, ``H`` (JSON: status, media type, ``close``: what completes the docume
 process is ended mid-answer, or null where nothing can), then ``D`` chunks, each ending at a row
 or statement boundary, then ``E``; or ``F`` (JSON: status, message) before any ``H``.
 
-A SELECT answer is first serialised whole by pyoxigraph (when no ``max_rows`` is set) into a
-buffer bounded at the size past which answers stream; only one that does not fit there is run
-again and written row by row (:mod:`.results`), so that it can stream and stop between two rows.
+A SELECT or CONSTRUCT/DESCRIBE answer is first serialised whole by pyoxigraph (when no
+``max_rows`` is set) into a buffer bounded at the size past which answers stream; only one that
+does not fit there is run again and written row by row (:mod:`.results`) or triple by triple, so
+that it can stream and stop between two rows.
 
 An answer that must stop early (past ``max_rows`` rows, past the ``cap`` in bytes once it has
 begun to stream, at ``soft_timeout`` seconds, a store error mid-way) stops between two rows or
@@ -40,7 +41,7 @@ import struct
 import sys
 import time
 
-from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store, serialize
+from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, QueryTriples, Store, serialize
 
 from .media import PYOX_FORMATS, negotiate, offered
 from .results import WRITERS, xml_comment
@@ -241,19 +242,20 @@ class Executor:
             answer.finish(None)
             out.flush()
             return
+        prefixes = job.get("prefixes") if name in ("turtle", "rdfxml") else None
+        if not job.get("max_rows"):
+            whole = _whole(result, PYOX_FORMATS[name], min(job["stream_after"], job["cap"]), prefixes)
+            if isinstance(whole, str):
+                return fail(out, 500, f"store error: {whole}")
+            if whole is not None:  # the common case: a small answer, serialised by pyoxigraph
+                send(out, b"A", json.dumps({"status": 200, "media": media, "cut": None}).encode() + b"\n" + whole)
+                out.flush()
+                return
+            try:  # too large to give whole: again, row by row (triple by triple)
+                result = self.store.query(job["text"], **options)
+            except (OSError, ValueError) as error:
+                return fail(out, 500, f"store error: {error}")
         if kind == "results":
-            if not job.get("max_rows"):
-                whole = _whole(result, PYOX_FORMATS[name], min(job["stream_after"], job["cap"]))
-                if isinstance(whole, str):
-                    return fail(out, 500, f"store error: {whole}")
-                if whole is not None:  # the common case: a small answer, serialised by pyoxigraph
-                    send(out, b"A", json.dumps({"status": 200, "media": media, "cut": None}).encode() + b"\n" + whole)
-                    out.flush()
-                    return
-                try:  # too large to give whole: again, row by row
-                    result = self.store.query(job["text"], **options)
-                except (OSError, ValueError) as error:
-                    return fail(out, 500, f"store error: {error}")
             writer = WRITERS[name]()
             answer = Answer(out, media, job["stream_after"], None, writer.tail(_KILLED))
             stop = _Stop(answer, job)
@@ -266,8 +268,7 @@ class Executor:
             answer = Answer(out, media, job["stream_after"], boundary, _graph_close(name, note, _KILLED))
             stop = _Stop(answer, job)
             try:
-                serialize(stop.rows_of(result), answer, PYOX_FORMATS[name],
-                          prefixes=job.get("prefixes") if name in ("turtle", "rdfxml") else None)
+                serialize(stop.rows_of(result), answer, PYOX_FORMATS[name], prefixes=prefixes)
             except (OSError, ValueError) as error:
                 if not answer.started:
                     return fail(out, 500, f"store error: {error}")
@@ -307,14 +308,18 @@ class _Bounded:
         pass
 
 
-def _whole(result: QuerySolutions, fmt, limit: int) -> bytes | str | None:
-    """The whole results document by pyoxigraph's own serialiser (one call, several times cheaper
-    than writing it a row at a time here), or None when it is over ``limit`` bytes: then the
-    query is run again and written row by row, to stream, stop and close between rows; a store
-    error as its message."""
+def _whole(result: QuerySolutions | QueryTriples, fmt, limit: int,
+           prefixes: dict[str, str] | None = None) -> bytes | str | None:
+    """The whole results document or graph by pyoxigraph's own serialiser (one call, several times
+    cheaper than handing it one row or triple at a time from here), or None when it is over
+    ``limit`` bytes: then the query is run again and written row by row, to stream, stop and close
+    between rows; a store error as its message."""
     buffer = _Bounded(limit)
     try:
-        result.serialize(buffer, format=fmt)
+        if isinstance(result, QueryTriples):
+            serialize(result, buffer, fmt, prefixes=prefixes)
+        else:
+            result.serialize(buffer, format=fmt)
     except _TooLarge:
         return None
     except (OSError, ValueError, RuntimeError) as error:

@@ -24,7 +24,7 @@ from .examples import EXAMPLES_PATH, Example, examples_graph, load_examples
 from .formats import FORMATS, HTML, RDF_FORMATS, Format
 from .locations import Locations
 from .search import LabelIndex, fold
-from .views import Facts, Link, ResourceView, ViewBuilder
+from .views import Facts, Link, ResourceView, ViewBuilder, edge_rows
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC_PATH = "/-/static/"
@@ -113,7 +113,7 @@ class Pages:
                                 endpoint=settings.endpoint, query_path=self.query_path, examples_rdf=rdf,
                                 examples_path=EXAMPLES_PATH, ontology_path="/ontology",
                                 validation_path=VALIDATION_PATH, mount=self.locations.mount,
-                                base_iri=settings.base_iri, kgo=str(KGO))
+                                base_iri=settings.base_iri, kgo=str(KGO), edge_rows=edge_rows)
         # computed from the store once, and again after it changed (an update, a reload by --watch)
         self._labels: Kept[LabelIndex] = Kept()
         self._overview: Kept[Overview] = Kept()

@@ -67,3 +67,34 @@ def test_the_row_cap_still_cuts_a_small_answer_row_by_row(executor):
     head, _, body = data.partition(b"\n")
     assert kind == b"A" and "7 rows" in json.loads(head)["cut"]
     assert len(json.loads(body)["results"]["bindings"]) == 7
+
+
+GRAPH_MEDIA = {"turtle": "text/turtle", "ntriples": "application/n-triples", "rdfxml": "application/rdf+xml",
+               "jsonld": "application/ld+json"}
+PREFIXES = {"ex": "http://example.org/"}
+
+
+def graph_body(frames: list[tuple[bytes, bytes]]) -> tuple[bytes, bytes]:
+    """The kinds of the frames, and the document they carry."""
+    kinds = b"".join(k for k, _ in frames)
+    if kinds == b"A":
+        return kinds, frames[0][1].partition(b"\n")[2]
+    return kinds, b"".join(data for kind, data in frames if kind == b"D")
+
+
+@pytest.mark.parametrize("name", sorted(GRAPH_MEDIA))
+def test_a_small_graph_is_given_whole_and_equals_the_streamed_document(executor, name):
+    """A CONSTRUCT under the stream size is one ``A`` frame, serialised by pyoxigraph in one call
+    (with the job's prefixes in Turtle and RDF/XML); the same query streamed triple by triple (a
+    tiny ``stream_after``) gives the same bytes."""
+    text = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 40"
+    media = {"accept": GRAPH_MEDIA[name], "prefixes": PREFIXES}
+    whole_kinds, whole = graph_body(run(executor, text, "json", **media))
+    streamed_kinds, streamed = graph_body(run(executor, text, "json", stream_after=64, **media))
+    assert whole_kinds == b"A" and streamed_kinds.startswith(b"HD") and streamed_kinds.endswith(b"E")
+    assert whole == streamed
+    triples = list(executor.store.query(text, use_default_graph_as_union=True))
+    fmt = ox.RdfFormat.from_media_type(GRAPH_MEDIA[name])
+    assert whole == ox.serialize(triples, format=fmt, prefixes=PREFIXES if name in ("turtle", "rdfxml") else None)
+    if name == "turtle":
+        assert whole.startswith(b"@prefix ex: <http://example.org/> .")
