@@ -13,6 +13,10 @@ a next build with the same build key (:func:`kgpub.stages.cache.build_key`):
   alone (:data:`kgpub.stages.cache.PureInputs`): whichever cache a build reads, the same file and
   index give the same inputs.
 
+A build without the index in memory (a new process) builds it again, and takes those inputs from
+the cache it read when that cache's index facts are this build's (the cache saves both: a new
+index of the same facts is the same index).
+
 Everything kept gives the bytes a build without it gives (the incremental tests compare both).
 """
 
@@ -100,12 +104,17 @@ class BuildSession:
         indexed = reuse_index(kept.indexed, kept.mark, classified, minter, tables, terms, grounder)
         return IndexPlan(indexed, kept.inputs, True, _KeptIndex(key, facts, indexed, kept.mark))
 
-    def new_index(self, key: str, classified: Classified, indexed: Indexed) -> IndexPlan:
-        """``indexed``, just built by :func:`kgpub.stages.index.index_records` from ``classified``, as this build's index."""
+    def new_index(self, key: str, classified: Classified, indexed: Indexed, old: BuildCache) -> IndexPlan:
+        """``indexed``, just built by :func:`kgpub.stages.index.index_records` from ``classified``, as this build's index,
+        with the entity inputs of ``old`` (the cache this build read, for ``key``) when its index facts are this build's."""
         self._index = None
-        return IndexPlan(indexed, {}, False, _KeptIndex(key, index_facts(classified), indexed, indexed.garden.mark()))
+        facts = index_facts(classified)
+        inputs = old.pure_inputs if old.key == key and old.index_facts == facts else {}
+        return IndexPlan(indexed, inputs, False, _KeptIndex(key, facts, indexed, indexed.garden.mark()))
 
-    def keep_index(self, plan: IndexPlan, inputs: PureInputs) -> None:
-        """Keep ``plan``'s index for the next build, with the pure entity inputs this build computed."""
+    def keep_index(self, plan: IndexPlan, inputs: PureInputs, new: BuildCache) -> None:
+        """Keep ``plan``'s index for the next build, with the pure entity inputs this build computed; ``new``, the cache
+        this build saves, keeps its index facts and those inputs for a build in another process."""
         plan.kept.inputs = inputs
         self._index = plan.kept
+        new.index_facts, new.pure_inputs = plan.kept.facts, inputs
