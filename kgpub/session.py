@@ -97,9 +97,11 @@ class BuildSession:
 
         The index is kept for the next build only by :meth:`keep_index`, once this build computed its inputs.
         """
-        facts = index_facts(classified)
         kept, self._index = self._index, None  # resolving links changes it: kept again only by keep_index
-        if kept is None or kept.key != key or kept.facts != facts:
+        if kept is None or kept.key != key:
+            return None
+        facts = index_facts(classified)
+        if kept.facts != facts:
             return None
         indexed = reuse_index(kept.indexed, kept.mark, classified, minter, tables, terms, grounder)
         return IndexPlan(indexed, kept.inputs, True, _KeptIndex(key, facts, indexed, kept.mark))
