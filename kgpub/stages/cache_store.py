@@ -80,10 +80,11 @@ class BuildCache:
     stamps: dict[str, tuple[int, int]] = field(default_factory=dict)  # kg.nq and kg.ttl as written: size, mtime
     results: ValidationReport | None = None
     results_turtle: bytes | None = None  # validation.ttl of ``results``
-    #: the index facts of the build (:func:`kgpub.stages.index.index_facts`) and the inputs of its entity notes that
-    #: are a function of their file and that index (:data:`kgpub.stages.cache.PureInputs`): a build whose records
-    #: give the same facts takes them without resolving those notes' links (:meth:`kgpub.session.BuildSession.new_index`)
-    index_facts: list[tuple] | None = None
+    #: the index facts of the build (:func:`kgpub.stages.index.index_facts`, pickled: :func:`pack_facts`) and the inputs
+    #: of its entity notes that are a function of their file and that index (:data:`kgpub.stages.cache.PureInputs`): a
+    #: build whose records give the same facts takes them without resolving those notes' links
+    #: (:meth:`kgpub.session.BuildSession.new_index`)
+    index_facts: bytes = b""
     pure_inputs: dict[str, tuple[str, str]] = field(default_factory=dict)
     #: the last build's kg.nq and kg.ttl (read by :meth:`open` when they are as written; not saved)
     nq: bytes = field(default=b"", repr=False)
@@ -180,6 +181,22 @@ def _load(folder: Path) -> BuildCache | str:
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError, sqlite3.Error) as error:
         return f"unreadable ({type(error).__name__}: {error})"
     return cache
+
+
+def pack_facts(facts: list[tuple]) -> bytes:
+    """Index facts as :attr:`BuildCache.index_facts` keeps them (pickled once per set of facts, not each save)."""
+    return pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def unpack_facts(packed: bytes) -> list[tuple] | None:
+    """:func:`pack_facts`'s facts, or ``None`` (none kept, or not readable)."""
+    if not packed:
+        return None
+    try:
+        facts = pickle.loads(packed)
+    except (EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+    return facts if isinstance(facts, list) else None
 
 
 def stamp_of(path: Path) -> tuple[int, int] | None:

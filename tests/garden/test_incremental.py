@@ -503,3 +503,27 @@ def test_a_damaged_cache_gives_a_full_build_and_says_why(linked: Garden, damage:
     build_garden(g.path, g.root / "full", cache=False)
     compare_folders(g.root / "full", inc)
     assert build_in_new_process(g.path, inc)["unused"] == ""  # the cache written by that build is used
+
+
+def test_garbled_index_facts_in_the_cache_resolve_every_link_again(linked: Garden) -> None:
+    """build.pickle readable but its index facts not: the rest of the cache is used, no entity inputs are taken
+    (every link resolved again), and the files are a full build's."""
+    import pickle
+
+    g = linked
+    inc = g.root / "inc"
+    build_in_new_process(g.path, inc)
+    g.edit("notes/alpha.md", "- second", "- second, edited")
+    assert build_in_new_process(g.path, inc)["inputs_kept"] == 3
+    path = inc / CACHE_FOLDER / "build.pickle"
+    cache = pickle.loads(path.read_bytes())
+    assert cache.index_facts and cache.pure_inputs
+    cache.index_facts = cache.index_facts[:len(cache.index_facts) // 2]
+    path.write_bytes(pickle.dumps(cache))
+    g.edit("notes/alpha.md", "- second, edited", "- second, edited again")
+    got = build_in_new_process(g.path, inc)
+    assert got["unused"] == "" and got["emitted"] == ["notes/alpha.md"] and got["inputs_kept"] == 0
+    build_garden(g.path, g.root / "full", cache=False)
+    compare_folders(g.root / "full", inc)
+    g.edit("notes/alpha.md", "- second, edited again", "- second")
+    assert build_in_new_process(g.path, inc)["inputs_kept"] == 3  # that build kept its own facts
