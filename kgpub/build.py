@@ -153,6 +153,7 @@ def build_garden(
     old = session.open_cache(out_dir, key) if use_cache and not full else BuildCache(key)  # type: ignore[arg-type]
     new = BuildCache(key)
     stats = result.cache
+    stats.unused = old.unused
     read = read_notes_cached(garden, cfg.files, log, old, new, stats)
     tick("read", read.files, read.files)
     minted = MintedTerms(minter, tables)
@@ -160,13 +161,14 @@ def build_garden(
     grounder = session.grounder(key, [*cfg.lexicons, *dist_lexicons(extra_dists)], ids, terms, log)
     plan = None if full else session.reuse_index(key, classified, minter, tables, terms, grounder)
     if plan is None:
-        plan = session.new_index(key, classified, index_records(classified, minter, tables, terms, grounder))
+        plan = session.new_index(key, classified, index_records(classified, minter, tables, terms, grounder), old)
     indexed = plan.indexed
     total = classified.published
     settings = EmitSettings(minter, ids, tables, cfg.site, minted)
     inputs = NoteInputs(new.files, indexed, settings, kept=plan.inputs)
     emitted = emit_cached(classified, indexed, settings, log, lambda done: tick("emit", done, total), old, new, stats, inputs)
-    session.keep_index(plan, inputs.pure)
+    session.keep_index(plan, inputs.pure, new)
+    stats.inputs_kept = inputs.taken
     graphs = emitted.graphs
     result.notes_read = read.files
     result.notes_published = total

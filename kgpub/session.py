@@ -13,6 +13,10 @@ a next build with the same build key (:func:`kgpub.stages.cache.build_key`):
   alone (:data:`kgpub.stages.cache.PureInputs`): whichever cache a build reads, the same file and
   index give the same inputs.
 
+A build without the index in memory (a new process) builds it again, and takes those inputs from
+the cache it read when that cache's index facts are this build's (the cache saves both: a new
+index of the same facts is the same index).
+
 Everything kept gives the bytes a build without it gives (the incremental tests compare both).
 """
 
@@ -30,7 +34,7 @@ from .mapping.resolve import IndexMark
 from .mapping.tables import MappingTables
 from .mapping.terms import OntologyTerms
 from .stages.cache import PureInputs
-from .stages.cache_store import BuildCache
+from .stages.cache_store import BuildCache, pack_facts, unpack_facts
 from .stages.classify import Classified
 from .stages.index import Indexed, index_facts, reuse_index
 
@@ -42,6 +46,7 @@ class _KeptIndex:
     indexed: Indexed
     mark: IndexMark
     inputs: PureInputs = field(default_factory=dict)
+    packed: bytes = b""  # ``facts`` as the cache keeps them (:func:`pack_facts`; b"": not packed yet)
 
 
 @dataclass
@@ -93,19 +98,29 @@ class BuildSession:
 
         The index is kept for the next build only by :meth:`keep_index`, once this build computed its inputs.
         """
-        facts = index_facts(classified)
         kept, self._index = self._index, None  # resolving links changes it: kept again only by keep_index
-        if kept is None or kept.key != key or kept.facts != facts:
+        if kept is None or kept.key != key:
+            return None
+        facts = index_facts(classified)
+        if kept.facts != facts:
             return None
         indexed = reuse_index(kept.indexed, kept.mark, classified, minter, tables, terms, grounder)
-        return IndexPlan(indexed, kept.inputs, True, _KeptIndex(key, facts, indexed, kept.mark))
+        return IndexPlan(indexed, kept.inputs, True, _KeptIndex(key, facts, indexed, kept.mark, packed=kept.packed))
 
-    def new_index(self, key: str, classified: Classified, indexed: Indexed) -> IndexPlan:
-        """``indexed``, just built by :func:`kgpub.stages.index.index_records` from ``classified``, as this build's index."""
+    def new_index(self, key: str, classified: Classified, indexed: Indexed, old: BuildCache) -> IndexPlan:
+        """``indexed``, just built by :func:`kgpub.stages.index.index_records` from ``classified``, as this build's index,
+        with the entity inputs of ``old`` (the cache this build read, for ``key``) when its index facts are this build's."""
         self._index = None
-        return IndexPlan(indexed, {}, False, _KeptIndex(key, index_facts(classified), indexed, indexed.garden.mark()))
+        facts = index_facts(classified)
+        same = old.key == key and unpack_facts(old.index_facts) == facts
+        return IndexPlan(indexed, old.pure_inputs if same else {}, False,
+                         _KeptIndex(key, facts, indexed, indexed.garden.mark(), packed=old.index_facts if same else b""))
 
-    def keep_index(self, plan: IndexPlan, inputs: PureInputs) -> None:
-        """Keep ``plan``'s index for the next build, with the pure entity inputs this build computed."""
+    def keep_index(self, plan: IndexPlan, inputs: PureInputs, new: BuildCache) -> None:
+        """Keep ``plan``'s index for the next build, with the pure entity inputs this build computed; ``new``, the cache
+        this build saves, keeps its index facts and those inputs for a build in another process."""
         plan.kept.inputs = inputs
         self._index = plan.kept
+        if not plan.kept.packed:
+            plan.kept.packed = pack_facts(plan.kept.facts)
+        new.index_facts, new.pure_inputs = plan.kept.packed, inputs

@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 import traceback
+from dataclasses import dataclass
 
 import typer
 
@@ -31,6 +32,14 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # usage errors as click prints them: plain lines, no boxes
 )
+
+@dataclass(frozen=True)
+class Invocation:
+    """How the command runs (the context object of every command): ``exits``, the process ends when the command
+    returns without tearing its heap down (:func:`run`), so what the command allocated need not be freed."""
+
+    exits: bool = False
+
 
 #: Modules of this package that add commands; each defines ``register(app)``.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -68,10 +77,10 @@ def _register_commands() -> None:
 _register_commands()
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Console-script entry point; returns the exit status."""
+def main(argv: list[str] | None = None, *, exits: bool = False) -> int:
+    """Console-script entry point; returns the exit status.  ``exits``: the process ends right after (:class:`Invocation`)."""
     try:
-        app(args=argv, prog_name="kgpub", standalone_mode=True)
+        app(args=argv, prog_name="kgpub", standalone_mode=True, obj=Invocation(exits))
     except SystemExit as stop:
         code = stop.code
         return code if isinstance(code, int) else (EXIT_OK if code is None else EXIT_FAILURE)
@@ -94,7 +103,7 @@ def run() -> None:
     atomically) and ended its child processes, so the streams are flushed, logging is shut down and the
     process ends at once.  (``main``, the library entry point, leaves the interpreter alone.)
     """
-    code = main()
+    code = main(exits=True)
     for stream in (sys.stdout, sys.stderr):
         stream.flush()
     logging.shutdown()

@@ -104,11 +104,14 @@ class CacheStats:
     validated_nodes: int | None = None  # None: the whole union was validated
     graphs_kept: int = 0  # note graphs written as their lines of the last kg.nq (not parsed)
     turtle_blocks: int | None = None  # subject blocks of kg.ttl written again (None: the whole file)
+    unused: str = ""  # why the cache in DIST was not used ("": it was, or there was none): BuildCache.unused
+    inputs_kept: int = 0  # entity notes whose inputs were the last build's, their links not resolved (NoteInputs.taken)
 
     def summary(self) -> str:
         validated = "all nodes" if self.validated_nodes is None else f"{self.validated_nodes} nodes"
         turtle = "all of kg.ttl" if self.turtle_blocks is None else f"{self.turtle_blocks} blocks of kg.ttl"
-        return (f"cache: read {self.read} files, emitted {len(self.emitted)} notes, reused {self.reused}, "
+        unused = f"cache not used, full build: {self.unused}\n" if self.unused else ""
+        return (f"{unused}cache: read {self.read} files, emitted {len(self.emitted)} notes, reused {self.reused}, "
                 f"kept {self.graphs_kept} graphs, wrote {turtle}, validated {validated}")
 
 
@@ -206,6 +209,7 @@ class NoteInputs:
         self.files, self.indexed, self.settings = files, indexed, settings
         self.kept: PureInputs = kept or {}
         self.pure: PureInputs = {}
+        self.taken = 0  # entity notes whose inputs were taken from ``kept``
         self._names: str | None = None
         self._reprs: dict[int, tuple[object, str]] = {}  # relations and targets, each written out once (by id: kept alive here)
 
@@ -243,6 +247,7 @@ class NoteInputs:
             for rel in record.relationships:
                 relation(rel.key, rel.location)
             self.pure[relpath] = kept
+            self.taken += 1
             return kept[1]
         index, publications = self.indexed.garden, self.indexed.publications
         lookups = index.unresolved_lookups

@@ -80,6 +80,12 @@ class BuildCache:
     stamps: dict[str, tuple[int, int]] = field(default_factory=dict)  # kg.nq and kg.ttl as written: size, mtime
     results: ValidationReport | None = None
     results_turtle: bytes | None = None  # validation.ttl of ``results``
+    #: the index facts of the build (:func:`kgpub.stages.index.index_facts`, pickled: :func:`pack_facts`) and the inputs
+    #: of its entity notes that are a function of their file and that index (:data:`kgpub.stages.cache.PureInputs`): a
+    #: build whose records give the same facts takes them without resolving those notes' links
+    #: (:meth:`kgpub.session.BuildSession.new_index`)
+    index_facts: bytes = b""
+    pure_inputs: dict[str, tuple[str, str]] = field(default_factory=dict)
     #: the last build's kg.nq and kg.ttl (read by :meth:`open` when they are as written; not saved)
     nq: bytes = field(default=b"", repr=False)
     ttl: bytes | None = field(default=None, repr=False)
@@ -87,28 +93,36 @@ class BuildCache:
     generation: str = ""  # which rows of files.sqlite go with this build.pickle
     #: ``build.pickle`` as :meth:`save` wrote it (size, mtime; not saved): the cache in memory is that file's while they are the same
     saved_stamp: tuple[int, int] | None = field(default=None, repr=False)
+    #: why :meth:`open` found no usable cache in a folder that has one ("": it did, or there was none; not saved)
+    unused: str = field(default="", repr=False)
 
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "files": {}, "notes": {}, "nq": b"", "ttl": None, "saved_stamp": None}
+        return {**self.__dict__, "files": {}, "notes": {}, "nq": b"", "ttl": None, "saved_stamp": None, "unused": ""}
 
     @classmethod
     @collector_paused()
     def open(cls, out: Path, key: str, kept: "BuildCache | None" = None) -> "BuildCache":
-        """The cache in ``out`` if it was written for ``key`` and ``out/kg.nq`` is the file it describes, else an empty one.
+        """The cache in ``out`` if it was written for ``key`` and ``out/kg.nq`` is the file it describes, else an empty one
+        whose :attr:`unused` says why (nothing when ``out`` has no cache).
 
         ``kept``, the cache saved last in ``out`` by this process, is taken from memory while ``build.pickle`` is the file it wrote.
         """
-        path = out / CACHE_FOLDER / _CACHE_FILE
+        folder = out / CACHE_FOLDER
+        path = folder / _CACHE_FILE
         stamp = stamp_of(path)
-        if kept is not None and stamp is not None and kept.saved_stamp == stamp:
-            cache = kept
-        else:
-            cache = _load(out / CACHE_FOLDER)
-        if cache is None or cache.key != key:
+        if stamp is None:
             return cls(key)
+        if kept is not None and kept.saved_stamp == stamp:
+            cache: BuildCache | str = kept
+        else:
+            cache = _load(folder)
+        if isinstance(cache, str):
+            return cls(key, unused=f"{folder}: {cache}")
+        if cache.key != key:
+            return cls(key, unused=f"{folder}: written by another version, configuration or set of options")
         if cache.chunks:
             if stamp_of(out / KG_NQ) != cache.stamps.get(KG_NQ):
-                return cls(key)  # the note graphs' quads are read from kg.nq
+                return cls(key, unused=f"{out / KG_NQ}: changed since {path} was written")  # the note graphs' quads are read from kg.nq
             cache.nq = (out / KG_NQ).read_bytes()
         if cache.turtle is not None and stamp_of(out / KG_TTL) == cache.stamps.get(KG_TTL):
             cache.ttl = (out / KG_TTL).read_bytes()
@@ -152,20 +166,37 @@ class BuildCache:
         self.saved_stamp = stamp_of(folder / _CACHE_FILE)
 
 
-def _load(folder: Path) -> BuildCache | None:
+def _load(folder: Path) -> BuildCache | str:
+    """The cache in ``folder``, or why it cannot be read."""
     try:
         with (folder / _CACHE_FILE).open("rb") as f:
             cache = pickle.load(f)
         if not isinstance(cache, BuildCache):
-            return None
+            return f"{_CACHE_FILE} holds no build cache"
         with closing(sqlite3.connect(f"file:{folder / _RECORDS_FILE}?mode=ro", uri=True)) as db:
             if db.execute("SELECT value FROM meta WHERE name = 'generation'").fetchone() != (cache.generation,):
-                return None
+                return f"{_RECORDS_FILE} is not the one {_CACHE_FILE} was written with"
             for kind, path, record in db.execute("SELECT kind, path, record FROM records"):
                 (cache.files if kind == "file" else cache.notes)[path] = pickle.loads(record)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError, sqlite3.Error):
-        return None
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError, sqlite3.Error) as error:
+        return f"unreadable ({type(error).__name__}: {error})"
     return cache
+
+
+def pack_facts(facts: list[tuple]) -> bytes:
+    """Index facts as :attr:`BuildCache.index_facts` keeps them (pickled once per set of facts, not each save)."""
+    return pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def unpack_facts(packed: bytes) -> list[tuple] | None:
+    """:func:`pack_facts`'s facts, or ``None`` (none kept, or not readable)."""
+    if not packed:
+        return None
+    try:
+        facts = pickle.loads(packed)
+    except (EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+    return facts if isinstance(facts, list) else None
 
 
 def stamp_of(path: Path) -> tuple[int, int] | None:

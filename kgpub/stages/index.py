@@ -72,16 +72,17 @@ def index_records(classified: Classified, minter: IriMinter, tables: MappingTabl
 
 def index_facts(classified: Classified) -> list[tuple]:
     """Everything :func:`index_records` reads of the records, in its order: records with equal facts give the same
-    index (before links are resolved), whatever else of their notes (relationships, text, dates) differs."""
+    index (before links are resolved), whatever else of their notes (relationships, text, dates) differs.  Paths are
+    strings (the facts are saved with the cache, and a pickled path is parsed again when loaded)."""
     facts: list[tuple] = []
     for note in classified.private:
-        facts.append(("private", note.relpath, note.path, note.front_matter, note.permalink))
+        facts.append(("private", note.relpath, str(note.path), note.front_matter, note.permalink))
     for ref in classified.references:
         note = ref.note
-        facts.append(("reference", note.relpath, note.path, ref.publication, note.permalink, note.title, note.slug))
+        facts.append(("reference", note.relpath, str(note.path), ref.publication, note.permalink, note.title, note.slug))
     for record in classified.entities:
         note = record.note
-        facts.append(("entity", record.relpath, note.path, note.slug, record.note_type, record.permalink, record.title,
+        facts.append(("entity", record.relpath, str(note.path), note.slug, record.note_type, record.permalink, record.title,
                       record.aliases, record.identifiers))
     return facts
 

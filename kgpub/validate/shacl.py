@@ -37,7 +37,6 @@ from pyoxigraph import BlankNode, NamedNode, Quad, Triple
 
 from ..errors import ConfigError, UnsupportedShape
 from ..vocab import RDF
-from . import pyshacl_engine
 from .compiled import CompiledShapes
 from .compiled_store import compiled, load_store, validate_store
 from .rdflib_bridge import from_rdflib, to_rdflib
@@ -130,6 +129,8 @@ def validate(
         report = validate_store(load_store(triples, hierarchy), shapes=program, union=False, workers=QUERY_WORKERS)
     if not program.unsupported:
         return report
+    from . import pyshacl_engine  # pyshacl (0.1 s to import) only for the shapes the compiler cannot handle
+
     provenance = Provenance(triples)
     extra = pyshacl_engine.run(triples, shapes_graph, set(program.unsupported), hierarchy)
     results = sorted([*report.results, *(_attribute(r, provenance) for r in extra)], key=result_order)
@@ -137,6 +138,8 @@ def validate(
 
 
 def _pyshacl_only(triples: list[Triple], shapes_graph, hierarchy: list[Triple], batch_size: int | None) -> ValidationReport:
+    from . import pyshacl_engine
+
     every = {s.n3() for s in _all_shapes(shapes_graph)}
     provenance = Provenance(triples)
     if batch_size is None:

@@ -171,3 +171,21 @@ def test_cli_exit_codes(example_garden, tmp_path):
     assert main(["build", str(tmp_path / "missing"), "--out", str(tmp_path / "x")]) == 2
     assert main(["build", str(example_garden), "--out", str(tmp_path / "x"), "--base-iri", "not an iri"]) == 2
     assert main(["build"]) == 2
+
+
+def test_the_collector_is_left_off_only_by_a_build_whose_process_ends_with_it(example_garden, tmp_path):
+    """``main(..., exits=True)`` (the ``kgpub`` command, which ends the process after): the build leaves the collector
+    off; the library entry point leaves it as it found it.  The files are the same bytes."""
+    import gc
+
+    assert gc.isenabled()
+    try:
+        assert main(["build", str(example_garden), "--out", str(tmp_path / "lib")]) == 0
+        assert gc.isenabled()
+        assert main(["build", str(example_garden), "--out", str(tmp_path / "cmd")], exits=True) == 0
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    for path in (tmp_path / "lib").iterdir():
+        if path.is_file():
+            assert path.read_bytes() == (tmp_path / "cmd" / path.name).read_bytes(), path.name

@@ -5,8 +5,11 @@ must not be, fails)."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -413,3 +416,114 @@ def test_another_build_into_dist_between_two_builds_of_a_session(linked: Garden)
     assert other.cache.emitted == ["notes/beta.md"]
     g.edit("notes/alpha.md", "[[Omega Thing]]", "[[Omega, Thing]]")
     assert g.build() == {"notes/alpha.md", "notes/beta.md"}
+
+
+_NEW_PROCESS_BUILD = """
+import json, sys
+from kgpub.build import build_garden
+r = build_garden(sys.argv[1], sys.argv[2])
+print(json.dumps({"emitted": r.cache.emitted, "inputs_kept": r.cache.inputs_kept, "unused": r.cache.unused,
+                  "summary": r.cache.summary(), "log": [str(d) for d in r.log], "exit": r.exit_code, "triples": r.triples}))
+"""
+
+
+def build_in_new_process(garden: Path, out: Path) -> dict:
+    """``build_garden(garden, out)`` in a new Python process: what it kept of the cache on disk only."""
+    root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, *filter(None, [os.environ.get("PYTHONPATH")])])}
+    done = subprocess.run([sys.executable, "-c", _NEW_PROCESS_BUILD, str(garden), str(out)], env=env, check=True,
+                          capture_output=True, text=True)
+    return json.loads(done.stdout)
+
+
+def test_rebuilds_in_new_processes_take_the_entity_inputs_from_disk_and_give_a_full_builds_bytes(linked: Garden) -> None:
+    """Each build a new process (as the plain ``kgpub build`` command): the index is built again, and the entity
+    notes whose file is the same take their inputs from the cache while its index facts are the build's; after
+    edits, a rename, a retitle and a deletion the files are a full build's."""
+    g = linked
+    inc, full = g.root / "inc", g.root / "full"
+
+    def build() -> dict:
+        got = build_in_new_process(g.path, inc)
+        expected = build_garden(g.path, full, cache=False)
+        compare_folders(full, inc)
+        assert got["log"] == [str(d) for d in expected.log] and (got["exit"], got["triples"]) == (expected.exit_code, expected.triples)
+        return got
+
+    first = build()
+    assert len(first["emitted"]) == 5 and first["inputs_kept"] == 0 and first["unused"] == ""
+    # gamma and epsilon link to notes only: their inputs are a function of their file and the index
+    g.edit("notes/alpha.md", "- second", "- second, edited")
+    again = build()
+    assert again["emitted"] == ["notes/alpha.md"] and again["inputs_kept"] == 3  # gamma, delta, epsilon
+    g.edit("notes/alpha.md", "[[Omega Thing]]", "[[OMEGA THING]]")
+    again = build()
+    assert set(again["emitted"]) == {"notes/alpha.md", "notes/beta.md"} and again["inputs_kept"] == 3
+    # a rename: other index facts, so no inputs are taken; the notes linking to the renamed one are emitted again
+    shutil.move(g.note("notes/beta.md"), g.note("notes/beta-2.md"))
+    again = build()
+    assert again["inputs_kept"] == 0 and {"notes/beta-2.md", "notes/alpha.md", "notes/gamma.md", "notes/delta.md"} <= set(again["emitted"])
+    assert build()["inputs_kept"] == 3  # the next build: the inputs of the new facts (the notes linking to notes only)
+    g.edit("notes/epsilon.md", "title: Epsilon", "title: Alpha")  # a retitle
+    assert build()["inputs_kept"] == 0
+    g.note("notes/delta.md").unlink()  # a deletion
+    assert {"notes/gamma.md", "notes/epsilon.md"} <= set(build()["emitted"])
+    g.edit("notes/alpha.md", "- second, edited", "- second, edited again")
+    again = build()
+    assert again["emitted"] == ["notes/alpha.md"] and again["inputs_kept"] == 1  # gamma: every other note links to no note
+
+
+@pytest.mark.parametrize("damage", ["truncated", "other generation", "not a cache"])
+def test_a_damaged_cache_gives_a_full_build_and_says_why(linked: Garden, damage: str) -> None:
+    """A build.pickle cut short, files.sqlite of another build, or a pickle of something else: the build is a full
+    one (every note emitted, no inputs taken), the summary names the cache and why, and the files are a full build's."""
+    import pickle
+    import sqlite3
+
+    g = linked
+    inc = g.root / "inc"
+    build_in_new_process(g.path, inc)
+    g.edit("notes/alpha.md", "- second", "- second, edited")
+    cache = inc / CACHE_FOLDER
+    if damage == "truncated":
+        data = (cache / "build.pickle").read_bytes()
+        (cache / "build.pickle").write_bytes(data[:len(data) // 2])
+        why = "unreadable ("
+    elif damage == "other generation":
+        with sqlite3.connect(cache / "files.sqlite") as db:
+            db.execute("UPDATE meta SET value = 'another' WHERE name = 'generation'")
+        why = "files.sqlite is not the one build.pickle was written with"
+    else:
+        (cache / "build.pickle").write_bytes(pickle.dumps({"key": "x"}))
+        why = "build.pickle holds no build cache"
+    got = build_in_new_process(g.path, inc)
+    assert len(got["emitted"]) == 5 and got["inputs_kept"] == 0
+    assert got["unused"].startswith(f"{cache}: ") and why in got["unused"]
+    assert got["summary"].startswith(f"cache not used, full build: {cache}: ")
+    build_garden(g.path, g.root / "full", cache=False)
+    compare_folders(g.root / "full", inc)
+    assert build_in_new_process(g.path, inc)["unused"] == ""  # the cache written by that build is used
+
+
+def test_garbled_index_facts_in_the_cache_resolve_every_link_again(linked: Garden) -> None:
+    """build.pickle readable but its index facts not: the rest of the cache is used, no entity inputs are taken
+    (every link resolved again), and the files are a full build's."""
+    import pickle
+
+    g = linked
+    inc = g.root / "inc"
+    build_in_new_process(g.path, inc)
+    g.edit("notes/alpha.md", "- second", "- second, edited")
+    assert build_in_new_process(g.path, inc)["inputs_kept"] == 3
+    path = inc / CACHE_FOLDER / "build.pickle"
+    cache = pickle.loads(path.read_bytes())
+    assert cache.index_facts and cache.pure_inputs
+    cache.index_facts = cache.index_facts[:len(cache.index_facts) // 2]
+    path.write_bytes(pickle.dumps(cache))
+    g.edit("notes/alpha.md", "- second, edited", "- second, edited again")
+    got = build_in_new_process(g.path, inc)
+    assert got["unused"] == "" and got["emitted"] == ["notes/alpha.md"] and got["inputs_kept"] == 0
+    build_garden(g.path, g.root / "full", cache=False)
+    compare_folders(g.root / "full", inc)
+    g.edit("notes/alpha.md", "- second, edited again", "- second")
+    assert build_in_new_process(g.path, inc)["inputs_kept"] == 3  # that build kept its own facts
