@@ -36,7 +36,7 @@ from .stages.cache import BuildCache, CacheStats, NoteInputs, build_key, check_c
 from .stages.emit import EmitSettings
 from .grounding.sssom import write_sssom
 from .grounding.stage import dist_lexicons
-from .stages.index import index_records
+from .stages.index import index_facts, index_records
 from .stages.collector import collector_paused
 from .stages.write import check_extra_dists, write_outputs
 from .validate.shacl import ValidationReport
@@ -159,9 +159,10 @@ def build_garden(
     minted = MintedTerms(minter, tables)
     classified = classify_cached(new, cfg.publish, tables, ids, log, minted)
     grounder = session.grounder(key, [*cfg.lexicons, *dist_lexicons(extra_dists)], ids, terms, log)
-    plan = None if full else session.reuse_index(key, classified, minter, tables, terms, grounder)
+    facts = index_facts(classified)
+    plan = None if full else session.reuse_index(key, facts, classified, minter, tables, terms, grounder)
     if plan is None:
-        plan = session.new_index(key, classified, index_records(classified, minter, tables, terms, grounder), old)
+        plan = session.new_index(key, facts, index_records(classified, minter, tables, terms, grounder), old)
     indexed = plan.indexed
     total = classified.published
     settings = EmitSettings(minter, ids, tables, cfg.site, minted)

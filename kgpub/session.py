@@ -36,7 +36,7 @@ from .mapping.terms import OntologyTerms
 from .stages.cache import PureInputs
 from .stages.cache_store import BuildCache, pack_facts, unpack_facts
 from .stages.classify import Classified
-from .stages.index import Indexed, index_facts, reuse_index
+from .stages.index import Indexed, reuse_index
 
 
 @dataclass
@@ -91,9 +91,10 @@ class BuildSession:
 
     # --- index ---------------------------------------------------------------
 
-    def reuse_index(self, key: str, classified: Classified, minter: IriMinter, tables: MappingTables, terms: OntologyTerms,
-                    grounder: Grounder | None) -> IndexPlan | None:
-        """The last build's index, rewound, when its key and index facts are this build's (else ``None``: build one and
+    def reuse_index(self, key: str, facts: list[tuple], classified: Classified, minter: IriMinter, tables: MappingTables,
+                    terms: OntologyTerms, grounder: Grounder | None) -> IndexPlan | None:
+        """The last build's index, rewound, when its key and index facts are this build's (``facts``, the
+        :func:`kgpub.stages.index.index_facts` of ``classified``; else ``None``: build one and
         pass it to :meth:`new_index`), with the entity inputs that are a function of their file and that index.
 
         The index is kept for the next build only by :meth:`keep_index`, once this build computed its inputs.
@@ -101,17 +102,16 @@ class BuildSession:
         kept, self._index = self._index, None  # resolving links changes it: kept again only by keep_index
         if kept is None or kept.key != key:
             return None
-        facts = index_facts(classified)
         if kept.facts != facts:
             return None
         indexed = reuse_index(kept.indexed, kept.mark, classified, minter, tables, terms, grounder)
         return IndexPlan(indexed, kept.inputs, True, _KeptIndex(key, facts, indexed, kept.mark, packed=kept.packed))
 
-    def new_index(self, key: str, classified: Classified, indexed: Indexed, old: BuildCache) -> IndexPlan:
-        """``indexed``, just built by :func:`kgpub.stages.index.index_records` from ``classified``, as this build's index,
-        with the entity inputs of ``old`` (the cache this build read, for ``key``) when its index facts are this build's."""
+    def new_index(self, key: str, facts: list[tuple], indexed: Indexed, old: BuildCache) -> IndexPlan:
+        """``indexed``, just built by :func:`kgpub.stages.index.index_records` from records whose index facts are
+        ``facts``, as this build's index, with the entity inputs of ``old`` (the cache this build read, for ``key``)
+        when its index facts are the same."""
         self._index = None
-        facts = index_facts(classified)
         same = old.key == key and unpack_facts(old.index_facts) == facts
         return IndexPlan(indexed, old.pure_inputs if same else {}, False,
                          _KeptIndex(key, facts, indexed, indexed.garden.mark(), packed=old.index_facts if same else b""))
